@@ -1,0 +1,55 @@
+/* services.h: how the module (emu/host/module.c) starts and stops the ADL services, and the
+ * few internal entry points shared between ADL files. Each service reads oat_cfg() itself.
+ * Stop hooks release everything the service holds so a module can boot again in-process. */
+#ifndef OAT_ADL_SERVICES_H
+#define OAT_ADL_SERVICES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Memory (mem.c): stop reports every block never released (size, file:line) to the log and
+ * returns how many there were. */
+void oat_mem_start(void);
+int oat_mem_stop(void);
+
+/* Traces (trace.c): levels and per-call-site warnings state. */
+void oat_trace_start(void);
+void oat_trace_stop(void);
+
+/* Error service (error.c). oat_err_raise reports an internal error (ADL_ERR_MEM_RELEASE...)
+ * as the module does: the subscribed handler is asked; unless it returns FALSE the module
+ * halts (trace, stop with OAT_EXIT_HALT; a task thread that raised it never resumes).
+ * Returns only when the handler prevented the reset. */
+#define OAT_EXIT_HALT 3
+void oat_err_raise(unsigned id, const char *text);
+void oat_err_stop(void);
+
+/* Flash objects (flash.c): directory from oat_cfg()->flash_dir, created if missing. */
+int oat_flash_start(void);
+void oat_flash_stop(void);
+
+/* RTC (rtc.c): module time base from oat_cfg()->rtc_start or the host clock. */
+void oat_rtc_start(void);
+
+/* AT service (at.c and friends) and modem/SIM model: port from oat_cfg()->at. */
+int oat_at_start(void);
+void oat_at_stop(void);
+void oat_sim_stop(void);
+/* Bytes typed on UART1 as if from the terminal (tests and the "none" port use this). */
+void oat_at_input(const char *bytes, size_t len);
+/* Output written to UART1 since the last call when the port is "none" (malloc'd, caller
+ * frees; "" if nothing). */
+char *oat_at_take_output(void);
+/* True when no command is running or waiting on any port and every response is written. */
+bool oat_at_idle(void);
+/* The terminal input ended (stdio EOF): the module stops once oat_at_idle(). */
+void oat_at_input_ended(void);
+
+/* Timers, contexts, messages, semaphores, events (timer_adl.c, os.c). */
+void oat_adl_timers_stop(void);
+void oat_os_stop(void);
+
+/* Name an ADL return code ("ADL_RET_ERR_PARAM"), or NULL if it has no name. */
+const char *oat_adl_ret_name(long long code);
+
+#endif

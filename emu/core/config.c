@@ -1,0 +1,313 @@
+/* config.c: the configuration of behaviour §8: defaults, then OATEMU_* variables, then
+ * --flags (the flag wins). It parses and validates; the layers read the result. */
+#include "core/config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static oat_config active;
+
+static const char help_text[] =
+"Options (each has an OATEMU_* environment variable of the same meaning; the flag wins):\n"
+"  --clock=real|virtual        OATEMU_CLOCK     time base: host time, or virtual time that\n"
+"                                               jumps to the next timer when idle (default real)\n"
+"  --run-for=<duration>        OATEMU_RUN_FOR   stop after that much emulated time, exit 0\n"
+"                                               (500ms, 30s, 5m, 2h, 1d)\n"
+"  --at=stdio|pty|tcp:<port>|none\n"
+"                              OATEMU_AT        where the AT port (UART1) is (default stdio;\n"
+"                                               with stdio, end of input stops the module once\n"
+"                                               pending responses are written)\n"
+"  --flash-dir=<dir>           OATEMU_FLASH_DIR where flash objects persist (default\n"
+"                                               $XDG_DATA_HOME/oatemu/<app>/flash)\n"
+"  --trace=<spec>              OATEMU_TRACE     trace levels shown and where: comma list of\n"
+"                                               N, N-M, all, none, file:<path> (default all)\n"
+"  --calls                     OATEMU_CALLS=1   log every ADL/WIP call and every event\n"
+"  --host-map=<name>[:<port>]=<addr>:<port>,...\n"
+"                              OATEMU_HOST_MAP  redirect names the application connects to\n"
+"  --expose=<module port>:<host port>,...\n"
+"                              OATEMU_EXPOSE    make WIP TCP servers reachable from the host\n"
+"  --bearer=<spec>             OATEMU_BEARER    bearer behaviour (delay, fail, drop after)\n"
+"  --sim-pin=<pin>             OATEMU_SIM_PIN   the SIM's PIN (default: no PIN)\n"
+"  --creg=1|5                  OATEMU_CREG      network registration shown by AT+CREG? (1 home,\n"
+"                                               5 roaming; default 1)\n"
+"  --rtc=<epoch>|<YYYY-MM-DDTHH:MM:SS>\n"
+"                              OATEMU_RTC       the module's RTC at boot, UTC (default host time)\n"
+"  --help                                       this text\n";
+
+const char *oat_config_help(void)
+{
+    return help_text;
+}
+
+void oat_config_defaults(oat_config *c, const char *app_name)
+{
+    memset(c, 0, sizeof *c);
+    c->clock_virtual = false;
+    c->run_for_us = -1;
+    snprintf(c->at, sizeof c->at, "stdio");
+    const char *data = getenv("XDG_DATA_HOME");
+    const char *home = getenv("HOME");
+    const char *app = app_name && *app_name ? app_name : "app";
+    if (data && *data)
+        snprintf(c->flash_dir, sizeof c->flash_dir, "%s/oatemu/%s/flash", data, app);
+    else if (home && *home)
+        snprintf(c->flash_dir, sizeof c->flash_dir, "%s/.local/share/oatemu/%s/flash", home, app);
+    else
+        snprintf(c->flash_dir, sizeof c->flash_dir, ".oatemu/%s/flash", app);
+    c->trace_levels = 0xFFFFFFFFu;
+    c->creg_status = 1;
+    c->rtc_start = -1;
+}
+
+int oat_parse_duration_us(const char *text, int64_t *out_us)
+{
+    if (!text || !*text)
+        return -1;
+    errno = 0;
+    char *end;
+    double v = strtod(text, &end);
+    if (errno || end == text || v < 0)
+        return -1;
+    double unit;
+    if (!strcmp(end, "us"))
+        unit = 1;
+    else if (!strcmp(end, "ms"))
+        unit = 1e3;
+    else if (!strcmp(end, "s") || !*end)
+        unit = 1e6;
+    else if (!strcmp(end, "m") || !strcmp(end, "min"))
+        unit = 60e6;
+    else if (!strcmp(end, "h"))
+        unit = 3600e6;
+    else if (!strcmp(end, "d"))
+        unit = 86400e6;
+    else
+        return -1;
+    double us = v * unit;
+    if (us > 9e18)
+        return -1;
+    *out_us = (int64_t)(us + 0.5);
+    return 0;
+}
+
+static int fail(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+{
+    if (err && errlen) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(err, errlen, fmt, ap);
+        va_end(ap);
+    }
+    return -1;
+}
+
+static int copy_str(char *dst, size_t size, const char *name, const char *v, char *err, size_t errlen)
+{
+    if (strlen(v) >= size)
+        return fail(err, errlen, "--%s: value too long (%s)", name, v);
+    snprintf(dst, size, "%s", v);
+    return 0;
+}
+
+static int parse_bool(const char *v, bool *out)
+{
+    if (!*v || !strcmp(v, "1") || !strcmp(v, "on") || !strcmp(v, "yes") || !strcmp(v, "true"))
+        *out = true;
+    else if (!strcmp(v, "0") || !strcmp(v, "off") || !strcmp(v, "no") || !strcmp(v, "false"))
+        *out = false;
+    else
+        return -1;
+    return 0;
+}
+
+static int parse_level_range(const char *item, uint32_t *mask)
+{
+    char *end;
+    long lo = strtol(item, &end, 10), hi = lo;
+    if (end == item)
+        return -1;
+    if (*end == '-') {
+        const char *p = end + 1;
+        hi = strtol(p, &end, 10);
+        if (end == p)
+            return -1;
+    }
+    if (*end || lo < 1 || hi > 32 || lo > hi)
+        return -1;
+    for (long n = lo; n <= hi; n++)
+        *mask |= 1u << (n - 1);
+    return 0;
+}
+
+static int parse_trace(oat_config *c, const char *spec, char *err, size_t errlen)
+{
+    uint32_t mask = 0;
+    bool levels_given = false;
+    char buf[1024];
+    if (strlen(spec) >= sizeof buf)
+        return fail(err, errlen, "--trace: value too long (%s)", spec);
+    snprintf(buf, sizeof buf, "%s", spec);
+    for (char *save, *item = strtok_r(buf, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
+        if (!strncmp(item, "file:", 5)) {
+            if (!item[5])
+                return fail(err, errlen, "--trace: file: needs a path (%s)", spec);
+            if (copy_str(c->trace_file, sizeof c->trace_file, "trace", item + 5, err, errlen))
+                return -1;
+        } else if (!strcmp(item, "none")) {
+            levels_given = true;
+        } else if (!strcmp(item, "all")) {
+            levels_given = true;
+            mask = 0xFFFFFFFFu;
+        } else if (parse_level_range(item, &mask) == 0) {
+            levels_given = true;
+        } else {
+            return fail(err, errlen, "--trace: '%s' is not a level (1-32), a range N-M, all, none "
+                        "or file:<path> (in %s)", item, spec);
+        }
+    }
+    if (levels_given)
+        c->trace_levels = mask;
+    return 0;
+}
+
+static int parse_rtc(const char *v, int64_t *out)
+{
+    char *end;
+    errno = 0;
+    long long epoch = strtoll(v, &end, 10);
+    if (!errno && end != v && !*end && epoch >= 0) {
+        *out = epoch;
+        return 0;
+    }
+    struct tm tm;
+    memset(&tm, 0, sizeof tm);
+    const char *rest = strptime(v, "%Y-%m-%dT%H:%M:%S", &tm);
+    if (!rest || *rest)
+        return -1;
+    time_t t = timegm(&tm);
+    if (t < 0)
+        return -1;
+    *out = (int64_t)t;
+    return 0;
+}
+
+int oat_config_set(oat_config *c, const char *name, const char *v, char *err, size_t errlen)
+{
+    if (!v)
+        v = "";
+    if (!strcmp(name, "clock")) {
+        if (!strcmp(v, "real"))
+            c->clock_virtual = false;
+        else if (!strcmp(v, "virtual"))
+            c->clock_virtual = true;
+        else
+            return fail(err, errlen, "--clock: '%s' is neither real nor virtual", v);
+    } else if (!strcmp(name, "run-for")) {
+        if (oat_parse_duration_us(v, &c->run_for_us))
+            return fail(err, errlen, "--run-for: '%s' is not a duration (e.g. 500ms, 30s, 2h)", v);
+    } else if (!strcmp(name, "at")) {
+        bool ok = !strcmp(v, "stdio") || !strcmp(v, "pty") || !strcmp(v, "none");
+        if (!strncmp(v, "tcp:", 4)) {
+            char *end;
+            long port = strtol(v + 4, &end, 10);
+            ok = end != v + 4 && !*end && port > 0 && port < 65536;
+        }
+        if (!ok)
+            return fail(err, errlen, "--at: '%s' is not stdio, pty, tcp:<port> or none", v);
+        return copy_str(c->at, sizeof c->at, name, v, err, errlen);
+    } else if (!strcmp(name, "flash-dir")) {
+        if (!*v)
+            return fail(err, errlen, "--flash-dir: empty path");
+        return copy_str(c->flash_dir, sizeof c->flash_dir, name, v, err, errlen);
+    } else if (!strcmp(name, "trace")) {
+        return parse_trace(c, v, err, errlen);
+    } else if (!strcmp(name, "calls")) {
+        if (parse_bool(v, &c->calls))
+            return fail(err, errlen, "--calls: '%s' is not 0/1/on/off", v);
+    } else if (!strcmp(name, "host-map")) {
+        return copy_str(c->host_map, sizeof c->host_map, name, v, err, errlen);
+    } else if (!strcmp(name, "expose")) {
+        return copy_str(c->expose, sizeof c->expose, name, v, err, errlen);
+    } else if (!strcmp(name, "bearer")) {
+        return copy_str(c->bearer, sizeof c->bearer, name, v, err, errlen);
+    } else if (!strcmp(name, "sim-pin")) {
+        for (const char *p = v; *p; p++)
+            if (!isdigit((unsigned char)*p))
+                return fail(err, errlen, "--sim-pin: '%s' is not digits", v);
+        if (*v && (strlen(v) < 4 || strlen(v) > 8))
+            return fail(err, errlen, "--sim-pin: '%s' must have 4 to 8 digits", v);
+        return copy_str(c->sim_pin, sizeof c->sim_pin, name, v, err, errlen);
+    } else if (!strcmp(name, "creg")) {
+        if (!strcmp(v, "1") || !strcmp(v, "5"))
+            c->creg_status = atoi(v);
+        else
+            return fail(err, errlen, "--creg: '%s' is neither 1 (home) nor 5 (roaming)", v);
+    } else if (!strcmp(name, "rtc")) {
+        if (parse_rtc(v, &c->rtc_start))
+            return fail(err, errlen, "--rtc: '%s' is neither seconds since 1970 nor "
+                        "YYYY-MM-DDTHH:MM:SS", v);
+    } else {
+        return fail(err, errlen, "unknown option --%s", name);
+    }
+    return 0;
+}
+
+static const struct {
+    const char *var, *flag;
+} env_map[] = {
+    { "OATEMU_CLOCK", "clock" },       { "OATEMU_RUN_FOR", "run-for" },
+    { "OATEMU_AT", "at" },             { "OATEMU_FLASH_DIR", "flash-dir" },
+    { "OATEMU_TRACE", "trace" },       { "OATEMU_CALLS", "calls" },
+    { "OATEMU_HOST_MAP", "host-map" }, { "OATEMU_EXPOSE", "expose" },
+    { "OATEMU_BEARER", "bearer" },     { "OATEMU_SIM_PIN", "sim-pin" },
+    { "OATEMU_CREG", "creg" },         { "OATEMU_RTC", "rtc" },
+};
+
+int oat_config_load(oat_config *c, int argc, char **argv, char *err, size_t errlen)
+{
+    for (size_t i = 0; i < sizeof env_map / sizeof env_map[0]; i++) {
+        const char *v = getenv(env_map[i].var);
+        if (v && oat_config_set(c, env_map[i].flag, v, err, errlen)) {
+            size_t n = strlen(err);
+            snprintf(err + n, errlen - n, " (from %s)", env_map[i].var);
+            return -1;
+        }
+    }
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            fputs(help_text, stdout);
+            return 1;
+        }
+        if (strncmp(a, "--", 2))
+            return fail(err, errlen, "unexpected argument '%s' (options start with --; see --help)", a);
+        char name[64];
+        const char *eq = strchr(a + 2, '=');
+        size_t n = eq ? (size_t)(eq - (a + 2)) : strlen(a + 2);
+        if (n >= sizeof name)
+            return fail(err, errlen, "unknown option %s", a);
+        memcpy(name, a + 2, n);
+        name[n] = '\0';
+        if (!eq && strcmp(name, "calls"))
+            return fail(err, errlen, "--%s needs a value (--%s=...)", name, name);
+        if (oat_config_set(c, name, eq ? eq + 1 : "", err, errlen))
+            return -1;
+    }
+    return 0;
+}
+
+void oat_config_activate(const oat_config *c)
+{
+    active = *c;
+}
+
+const oat_config *oat_cfg(void)
+{
+    return &active;
+}

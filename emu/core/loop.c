@@ -1,0 +1,359 @@
+/* loop.c: the emulator's I/O thread. Each turn it runs queued calls, polls host
+ * descriptors, fires due alarms and, in virtual time, moves the clock to the next alarm once
+ * the module is idle. It never runs application code: it only posts events to tasks. */
+#include "core/loop.h"
+#include "core/clock.h"
+#include "core/sched.h"
+#include "core/timer.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+typedef struct {
+    int fd;
+    short events;
+    oat_io_fn fn;
+    void *arg;
+} watcher;
+
+typedef struct loop_call {
+    void (*fn)(void *arg);
+    void *arg;
+    struct loop_call *next;
+} loop_call;
+
+static pthread_mutex_t loop_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t loop_cv = PTHREAD_COND_INITIALIZER;   /* stop, settled, io_del done */
+static pthread_t loop_thread;
+static bool loop_running;
+static int wake_fd = -1;
+static watcher *watchers;
+static size_t watcher_len, watcher_cap;
+static bool dispatching;            /* the loop is inside watcher callbacks */
+static loop_call *calls_head, *calls_tail;
+static int pending_io;
+static int64_t clock_limit = INT64_MAX;
+static int64_t end_us = INT64_MAX;   /* --run-for: stop once everything due by then ran */
+static bool stop_requested;
+static int stop_code;
+static uint64_t settle_asked, settle_done;
+
+void oat_loop_wakeup(void)
+{
+    if (wake_fd >= 0) {
+        uint64_t one = 1;
+        ssize_t n = write(wake_fd, &one, sizeof one);
+        (void)n;
+    }
+}
+
+bool oat_loop_is_current(void)
+{
+    return loop_running && pthread_equal(pthread_self(), loop_thread);
+}
+
+int oat_io_add(int fd, short events, oat_io_fn fn, void *arg)
+{
+    pthread_mutex_lock(&loop_mu);
+    for (size_t i = 0; i < watcher_len; i++) {
+        if (watchers[i].fd == fd) {
+            pthread_mutex_unlock(&loop_mu);
+            return -1;
+        }
+    }
+    if (watcher_len == watcher_cap) {
+        size_t cap = watcher_cap ? watcher_cap * 2 : 16;
+        watcher *grown = realloc(watchers, cap * sizeof *watchers);
+        if (!grown) {
+            pthread_mutex_unlock(&loop_mu);
+            return -1;
+        }
+        watchers = grown;
+        watcher_cap = cap;
+    }
+    watchers[watcher_len++] = (watcher){ fd, events, fn, arg };
+    pthread_mutex_unlock(&loop_mu);
+    oat_loop_wakeup();
+    return 0;
+}
+
+void oat_io_set_events(int fd, short events)
+{
+    pthread_mutex_lock(&loop_mu);
+    for (size_t i = 0; i < watcher_len; i++)
+        if (watchers[i].fd == fd)
+            watchers[i].events = events;
+    pthread_mutex_unlock(&loop_mu);
+    oat_loop_wakeup();
+}
+
+void oat_io_del(int fd)
+{
+    pthread_mutex_lock(&loop_mu);
+    for (size_t i = 0; i < watcher_len; i++) {
+        if (watchers[i].fd == fd) {
+            watchers[i] = watchers[--watcher_len];
+            break;
+        }
+    }
+    /* A callback may be running for fd right now: wait for the dispatch round to end. */
+    while (dispatching && loop_running && !oat_loop_is_current())
+        pthread_cond_wait(&loop_cv, &loop_mu);
+    pthread_mutex_unlock(&loop_mu);
+}
+
+void oat_io_pending_add(int delta)
+{
+    pthread_mutex_lock(&loop_mu);
+    pending_io += delta;
+    pthread_mutex_unlock(&loop_mu);
+    oat_loop_wakeup();
+}
+
+void oat_loop_call(void (*fn)(void *arg), void *arg)
+{
+    loop_call *c = malloc(sizeof *c);
+    if (!c)
+        return;
+    *c = (loop_call){ fn, arg, NULL };
+    pthread_mutex_lock(&loop_mu);
+    if (calls_tail)
+        calls_tail->next = c;
+    else
+        calls_head = c;
+    calls_tail = c;
+    pthread_mutex_unlock(&loop_mu);
+    oat_loop_wakeup();
+}
+
+void oat_loop_set_limit(int64_t limit_us)
+{
+    pthread_mutex_lock(&loop_mu);
+    clock_limit = limit_us < end_us ? limit_us : end_us;
+    pthread_mutex_unlock(&loop_mu);
+    oat_loop_wakeup();
+}
+
+void oat_loop_end_at(int64_t at_us)
+{
+    pthread_mutex_lock(&loop_mu);
+    end_us = at_us;
+    if (oat_clock_is_virtual() && at_us < clock_limit)
+        clock_limit = at_us;
+    pthread_mutex_unlock(&loop_mu);
+    oat_loop_wakeup();
+}
+
+bool oat_loop_wait_settled(void)
+{
+    pthread_mutex_lock(&loop_mu);
+    uint64_t ticket = ++settle_asked;
+    pthread_mutex_unlock(&loop_mu);
+    oat_loop_wakeup();
+    pthread_mutex_lock(&loop_mu);
+    while (!stop_requested && settle_done < ticket)
+        pthread_cond_wait(&loop_cv, &loop_mu);
+    bool ok = !stop_requested;
+    pthread_mutex_unlock(&loop_mu);
+    return ok;
+}
+
+void oat_loop_request_stop(int exit_code)
+{
+    pthread_mutex_lock(&loop_mu);
+    if (!stop_requested) {
+        stop_requested = true;
+        stop_code = exit_code;
+    }
+    pthread_cond_broadcast(&loop_cv);
+    pthread_mutex_unlock(&loop_mu);
+    oat_loop_wakeup();
+}
+
+bool oat_loop_stop_requested(void)
+{
+    pthread_mutex_lock(&loop_mu);
+    bool s = stop_requested;
+    pthread_mutex_unlock(&loop_mu);
+    return s;
+}
+
+int oat_loop_wait_stop(void)
+{
+    pthread_mutex_lock(&loop_mu);
+    while (!stop_requested)
+        pthread_cond_wait(&loop_cv, &loop_mu);
+    int code = stop_code;
+    pthread_mutex_unlock(&loop_mu);
+    return code;
+}
+
+static void run_calls(void)
+{
+    pthread_mutex_lock(&loop_mu);
+    loop_call *c = calls_head;
+    calls_head = calls_tail = NULL;
+    pthread_mutex_unlock(&loop_mu);
+    while (c) {
+        loop_call *next = c->next;
+        c->fn(c->arg);
+        free(c);
+        c = next;
+    }
+}
+
+/* Virtual time: when nothing can happen at the current instant, move to the next alarm (up
+ * to the limit). Returns the poll timeout: 0 to turn again at once, -1 to wait for I/O. */
+static int virtual_step(void)
+{
+    pthread_mutex_lock(&loop_mu);
+    bool host_busy = pending_io > 0 || calls_head != NULL;
+    int64_t limit = clock_limit;
+    pthread_mutex_unlock(&loop_mu);
+    if (host_busy || !oat_sched_idle())
+        return -1;
+    int64_t now = oat_now_us();
+    int64_t next = oat_alarm_next_due();
+    if (next <= now)
+        return 0;
+    if (next <= limit) {
+        oat_clock_set_virtual(next);
+        return 0;
+    }
+    if (limit != INT64_MAX && now < limit)
+        oat_clock_set_virtual(limit);
+    if (oat_now_us() >= end_us) {
+        oat_loop_request_stop(0);
+        return 0;
+    }
+    pthread_mutex_lock(&loop_mu);
+    if (settle_done != settle_asked) {
+        settle_done = settle_asked;
+        pthread_cond_broadcast(&loop_cv);
+    }
+    pthread_mutex_unlock(&loop_mu);
+    return -1;
+}
+
+static int real_timeout(void)
+{
+    int64_t next = oat_alarm_next_due();
+    if (oat_now_us() > end_us) {
+        oat_loop_request_stop(0);
+        return 0;
+    }
+    if (end_us < next)
+        next = end_us + 1;
+    if (next == INT64_MAX)
+        return -1;
+    int64_t wait_us = next - oat_now_us();
+    if (wait_us <= 0)
+        return 0;
+    return (int)((wait_us + 999) / 1000);
+}
+
+static void dispatch(struct pollfd *pfds, size_t n)
+{
+    for (size_t i = 1; i < n; i++) {
+        if (!pfds[i].revents)
+            continue;
+        pthread_mutex_lock(&loop_mu);
+        watcher w = { -1, 0, NULL, NULL };
+        for (size_t j = 0; j < watcher_len; j++)
+            if (watchers[j].fd == pfds[i].fd)
+                w = watchers[j];
+        pthread_mutex_unlock(&loop_mu);
+        if (w.fn)
+            w.fn(w.fd, pfds[i].revents, w.arg);
+    }
+}
+
+static void *loop_main(void *arg)
+{
+    (void)arg;
+    pthread_setname_np(pthread_self(), "oatemu-io");
+    struct pollfd *pfds = NULL;
+    size_t pfd_cap = 0;
+    for (;;) {
+        run_calls();
+        if (oat_loop_stop_requested())
+            break;
+        oat_alarm_fire_due(oat_now_us());
+        int timeout = oat_clock_is_virtual() ? virtual_step() : real_timeout();
+        pthread_mutex_lock(&loop_mu);
+        size_t n = watcher_len + 1;
+        if (n > pfd_cap) {
+            struct pollfd *grown = realloc(pfds, n * sizeof *pfds);
+            if (grown) {
+                pfds = grown;
+                pfd_cap = n;
+            } else {
+                n = pfd_cap;
+            }
+        }
+        pfds[0] = (struct pollfd){ wake_fd, POLLIN, 0 };
+        for (size_t i = 1; i < n; i++)
+            pfds[i] = (struct pollfd){ watchers[i - 1].fd, watchers[i - 1].events, 0 };
+        pthread_mutex_unlock(&loop_mu);
+        int r = poll(pfds, n, timeout);
+        if (r < 0 && errno != EINTR)
+            break;
+        if (r <= 0)
+            continue;
+        if (pfds[0].revents) {
+            uint64_t v;
+            ssize_t got = read(wake_fd, &v, sizeof v);
+            (void)got;
+        }
+        pthread_mutex_lock(&loop_mu);
+        dispatching = true;
+        pthread_mutex_unlock(&loop_mu);
+        dispatch(pfds, n);
+        pthread_mutex_lock(&loop_mu);
+        dispatching = false;
+        pthread_cond_broadcast(&loop_cv);
+        pthread_mutex_unlock(&loop_mu);
+    }
+    free(pfds);
+    return NULL;
+}
+
+int oat_loop_start(void)
+{
+    wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (wake_fd < 0)
+        return -1;
+    stop_requested = false;
+    stop_code = 0;
+    pending_io = 0;
+    clock_limit = INT64_MAX;
+    end_us = INT64_MAX;
+    settle_asked = settle_done = 0;
+    if (pthread_create(&loop_thread, NULL, loop_main, NULL) != 0) {
+        close(wake_fd);
+        wake_fd = -1;
+        return -1;
+    }
+    loop_running = true;
+    return 0;
+}
+
+void oat_loop_join(void)
+{
+    if (!loop_running)
+        return;
+    oat_loop_request_stop(0);
+    pthread_join(loop_thread, NULL);
+    loop_running = false;
+    run_calls();
+    close(wake_fd);
+    wake_fd = -1;
+    free(watchers);
+    watchers = NULL;
+    watcher_len = watcher_cap = 0;
+}

@@ -1,0 +1,44 @@
+/* loop.h: the emulator's I/O thread. It polls host descriptors, fires alarms, advances the
+ * virtual clock when the module is idle, and posts events to tasks. It never runs
+ * application code. */
+#ifndef OAT_LOOP_H
+#define OAT_LOOP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Called on the loop thread with the poll revents of fd. */
+typedef void (*oat_io_fn)(int fd, short revents, void *arg);
+
+/* Watch fd for events (POLLIN/POLLOUT); thread-safe. One watcher per fd. */
+int oat_io_add(int fd, short events, oat_io_fn fn, void *arg);
+void oat_io_set_events(int fd, short events);
+/* Stop watching; after it returns, fn is not running and will not run for fd. */
+void oat_io_del(int fd);
+void oat_loop_wakeup(void);
+bool oat_loop_is_current(void);   /* true on the loop thread */
+
+/* Host work in flight (connects, name lookups...) whose completion is expected: while the
+ * count is above zero the virtual clock does not jump, it waits for the host. */
+void oat_io_pending_add(int delta);
+
+/* Virtual clock limit: the clock never moves past it (INT64_MAX = free running). Tests set
+ * it to step time; --run-for sets the end. */
+void oat_loop_set_limit(int64_t limit_us);
+/* --run-for: stop the module (exit code 0) once everything due up to at_us has run. */
+void oat_loop_end_at(int64_t at_us);
+/* Block the caller (not a task) until the module is idle with the virtual clock at the
+ * limit and no alarm due before it, or until the module stops. Returns false if stopped. */
+bool oat_loop_wait_settled(void);
+
+/* Lifecycle: start the loop thread; request a stop (any thread, exit code kept); wait for
+ * the stop request; join. */
+int oat_loop_start(void);
+void oat_loop_request_stop(int exit_code);
+bool oat_loop_stop_requested(void);
+int oat_loop_wait_stop(void);     /* returns the exit code */
+void oat_loop_join(void);
+/* Ask the loop to call fn(arg) on its thread soon (thread-safe). */
+void oat_loop_call(void (*fn)(void *arg), void *arg);
+
+#endif

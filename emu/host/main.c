@@ -1,0 +1,46 @@
+/* main.c: the process entry point linked into every application. It finds the
+ * application's entry declaration (task table or adl_main), reads the configuration,
+ * runs one module until it stops, and exits with the module's code. */
+#include "host/module.h"
+#include "core/config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* The application defines one of these; both are optional at link time. */
+#pragma weak adl_InitTasks
+#pragma weak adl_main
+#pragma weak wm_apmCustomStackSize
+
+int main(int argc, char **argv)
+{
+    const char *app = strrchr(argv[0], '/');
+    app = app ? app + 1 : argv[0];
+    oat_config cfg;
+    oat_config_defaults(&cfg, app);
+    char err[512];
+    int rc = oat_config_load(&cfg, argc, argv, err, sizeof err);
+    if (rc == 1)
+        return 0;
+    if (rc < 0) {
+        fprintf(stderr, "%s: %s\n", app, err);
+        return 2;
+    }
+    oat_boot boot = { NULL, NULL, 0 };
+    if (adl_InitTasks)
+        boot.tasks = adl_InitTasks;
+    else if (adl_main)
+        boot.main_fn = adl_main;
+    if (adl_InitTasks && adl_main)
+        fprintf(stderr, "%s: both adl_InitTasks[] and adl_main() are defined; the task table "
+                "is used (the module forbids declaring both)\n", app);
+    if (!boot.tasks && &wm_apmCustomStackSize)
+        boot.main_stack = wm_apmCustomStackSize;
+    rc = oat_module_start(&cfg, &boot);
+    if (rc != 0) {
+        fprintf(stderr, "%s: the application could not be launched (%d)\n", app, rc);
+        return rc > 0 ? 10 + rc : 1;
+    }
+    oat_module_wait();
+    return oat_module_stop();
+}

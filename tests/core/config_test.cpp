@@ -1,0 +1,139 @@
+// Configuration (behaviour §8): defaults, OATEMU_* variables, flags, and clear refusals.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <string>
+
+extern "C" {
+#include "core/config.h"
+}
+
+namespace {
+
+int Load(oat_config *c, std::initializer_list<const char *> args, std::string *err = nullptr)
+{
+    char *argv[32] = { const_cast<char *>("app") };
+    int argc = 1;
+    for (const char *a : args)
+        argv[argc++] = const_cast<char *>(a);
+    char buf[512] = "";
+    int rc = oat_config_load(c, argc, argv, buf, sizeof buf);
+    if (err)
+        *err = buf;
+    return rc;
+}
+
+TEST(Config, DefaultsAreRealClockStdioAllTraceLevels)
+{
+    oat_config c;
+    oat_config_defaults(&c, "hello");
+    EXPECT_FALSE(c.clock_virtual);
+    EXPECT_STREQ(c.at, "stdio");
+    EXPECT_EQ(c.trace_levels, 0xFFFFFFFFu);
+    EXPECT_LT(c.run_for_us, 0);
+    EXPECT_NE(std::string(c.flash_dir).find("oatemu/hello/flash"), std::string::npos);
+    EXPECT_EQ(c.creg_status, 1);
+}
+
+TEST(Config, FlagsSetEveryDocumentedOption)
+{
+    oat_config c;
+    oat_config_defaults(&c, "app");
+    ASSERT_EQ(Load(&c, { "--clock=virtual", "--run-for=2h", "--at=tcp:7000", "--flash-dir=/tmp/f",
+                         "--trace=1-3,16,file:/tmp/t.log", "--calls", "--sim-pin=1234", "--creg=5",
+                         "--rtc=2024-02-29T12:00:00", "--host-map=smtp.example.com:465=127.0.0.1:8465",
+                         "--expose=25:2525", "--bearer=delay=2s" }), 0);
+    EXPECT_TRUE(c.clock_virtual);
+    EXPECT_EQ(c.run_for_us, 7200LL * 1000000);
+    EXPECT_STREQ(c.at, "tcp:7000");
+    EXPECT_STREQ(c.flash_dir, "/tmp/f");
+    EXPECT_EQ(c.trace_levels, 0x7u | (1u << 15));
+    EXPECT_STREQ(c.trace_file, "/tmp/t.log");
+    EXPECT_TRUE(c.calls);
+    EXPECT_STREQ(c.sim_pin, "1234");
+    EXPECT_EQ(c.creg_status, 5);
+    EXPECT_EQ(c.rtc_start, 1709208000);
+    EXPECT_STREQ(c.host_map, "smtp.example.com:465=127.0.0.1:8465");
+    EXPECT_STREQ(c.expose, "25:2525");
+    EXPECT_STREQ(c.bearer, "delay=2s");
+}
+
+TEST(Config, FlagWinsOverEnvironmentVariable)
+{
+    setenv("OATEMU_CLOCK", "virtual", 1);
+    setenv("OATEMU_RUN_FOR", "30s", 1);
+    oat_config c;
+    oat_config_defaults(&c, "app");
+    ASSERT_EQ(Load(&c, { "--clock=real" }), 0);
+    unsetenv("OATEMU_CLOCK");
+    unsetenv("OATEMU_RUN_FOR");
+    EXPECT_FALSE(c.clock_virtual);
+    EXPECT_EQ(c.run_for_us, 30LL * 1000000);
+}
+
+TEST(Config, TraceNoneShowsNoLevel)
+{
+    oat_config c;
+    oat_config_defaults(&c, "app");
+    ASSERT_EQ(Load(&c, { "--trace=none" }), 0);
+    EXPECT_EQ(c.trace_levels, 0u);
+}
+
+TEST(Config, BadValuesAreRefusedWithTheOptionNamed)
+{
+    struct { const char *arg, *expect; } cases[] = {
+        { "--clock=fast", "--clock" },      { "--run-for=soon", "--run-for" },
+        { "--at=serial", "--at" },          { "--trace=0", "--trace" },
+        { "--trace=5-40", "--trace" },      { "--sim-pin=12a4", "--sim-pin" },
+        { "--creg=2", "--creg" },           { "--rtc=yesterday", "--rtc" },
+        { "--frobnicate=1", "unknown option" }, { "stray", "unexpected argument" },
+        { "--at", "needs a value" },
+    };
+    for (const auto &k : cases) {
+        oat_config c;
+        oat_config_defaults(&c, "app");
+        std::string err;
+        EXPECT_EQ(Load(&c, { k.arg }, &err), -1) << k.arg;
+        EXPECT_NE(err.find(k.expect), std::string::npos) << k.arg << ": " << err;
+    }
+}
+
+TEST(Config, BadEnvironmentVariableIsNamed)
+{
+    setenv("OATEMU_AT", "serial", 1);
+    oat_config c;
+    oat_config_defaults(&c, "app");
+    std::string err;
+    EXPECT_EQ(Load(&c, {}, &err), -1);
+    unsetenv("OATEMU_AT");
+    EXPECT_NE(err.find("OATEMU_AT"), std::string::npos) << err;
+}
+
+TEST(Config, DurationsAcceptTheDocumentedUnits)
+{
+    int64_t us = 0;
+    EXPECT_EQ(oat_parse_duration_us("500ms", &us), 0);
+    EXPECT_EQ(us, 500000);
+    EXPECT_EQ(oat_parse_duration_us("1d", &us), 0);
+    EXPECT_EQ(us, 86400LL * 1000000);
+    EXPECT_EQ(oat_parse_duration_us("1.5s", &us), 0);
+    EXPECT_EQ(us, 1500000);
+    EXPECT_EQ(oat_parse_duration_us("5m", &us), 0);
+    EXPECT_EQ(us, 300LL * 1000000);
+    EXPECT_EQ(oat_parse_duration_us("-1s", &us), -1);
+    EXPECT_EQ(oat_parse_duration_us("3 weeks", &us), -1);
+}
+
+TEST(Config, HelpListsEveryFlagWithItsVariable)
+{
+    std::string help = oat_config_help();
+    for (const char *flag : { "--clock", "--run-for", "--at", "--flash-dir", "--trace", "--calls",
+                              "--host-map", "--expose", "--bearer", "--sim-pin", "--creg", "--rtc" })
+        EXPECT_NE(help.find(flag), std::string::npos) << flag;
+    for (const char *var : { "OATEMU_CLOCK", "OATEMU_RUN_FOR", "OATEMU_AT", "OATEMU_FLASH_DIR",
+                             "OATEMU_TRACE", "OATEMU_CALLS", "OATEMU_HOST_MAP", "OATEMU_EXPOSE",
+                             "OATEMU_BEARER", "OATEMU_SIM_PIN", "OATEMU_CREG", "OATEMU_RTC" })
+        EXPECT_NE(help.find(var), std::string::npos) << var;
+}
+
+}  // namespace
