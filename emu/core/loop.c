@@ -214,6 +214,7 @@ static int virtual_step(void)
     pthread_mutex_lock(&loop_mu);
     bool host_busy = pending_io > 0 || calls_head != NULL;
     int64_t limit = clock_limit;
+    uint64_t asked = settle_asked;   /* read with the limit: a settle asked later waits */
     pthread_mutex_unlock(&loop_mu);
     if (host_busy || !oat_sched_idle())
         return -1;
@@ -221,7 +222,7 @@ static int virtual_step(void)
     int64_t next = oat_alarm_next_due();
     if (next <= now)
         return 0;
-    if (next <= limit) {
+    if (next != INT64_MAX && next <= limit) {
         oat_clock_set_virtual(next);
         return 0;
     }
@@ -232,8 +233,8 @@ static int virtual_step(void)
         return 0;
     }
     pthread_mutex_lock(&loop_mu);
-    if (settle_done != settle_asked) {
-        settle_done = settle_asked;
+    if (settle_done < asked) {
+        settle_done = asked;
         pthread_cond_broadcast(&loop_cv);
     }
     pthread_mutex_unlock(&loop_mu);
@@ -331,7 +332,8 @@ int oat_loop_start(void)
     stop_requested = false;
     stop_code = 0;
     pending_io = 0;
-    clock_limit = INT64_MAX;
+    /* Virtual time stands still until the owner lets it run (main) or steps it (tests). */
+    clock_limit = oat_clock_is_virtual() ? 0 : INT64_MAX;
     end_us = INT64_MAX;
     settle_asked = settle_done = 0;
     if (pthread_create(&loop_thread, NULL, loop_main, NULL) != 0) {

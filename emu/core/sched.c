@@ -29,6 +29,8 @@ struct oat_task {
     pthread_cond_t cv;
     oat_event *head, *tail;
     bool blocked;      /* inside oat_task_block, waiting for its condition */
+    bool (*ready)(void *arg);
+    void *ready_arg;
     bool resume;       /* condition met, waiting to get the CPU back */
     bool timed_out;
 };
@@ -112,8 +114,9 @@ static void *task_main(void *arg)
 {
     oat_task *t = arg;
     self = t;
-    char thread_name[16];
-    snprintf(thread_name, sizeof thread_name, "%s", t->name);
+    char thread_name[16];   /* the kernel keeps 15 characters of a thread name */
+    memcpy(thread_name, t->name, sizeof thread_name - 1);
+    thread_name[sizeof thread_name - 1] = '\0';
     pthread_setname_np(pthread_self(), thread_name);
     pthread_mutex_lock(&sched_mu);
     for (;;) {
@@ -153,6 +156,8 @@ int oat_task_block(bool (*ready)(void *arg), void *arg, int64_t deadline_us)
     pthread_mutex_lock(&sched_mu);
     t->blocked = true;
     t->timed_out = false;
+    t->ready = ready;
+    t->ready_arg = arg;
     oat_alarm *alarm = deadline_us >= 0 ? oat_alarm_start(deadline_us, block_timeout, t) : NULL;
     cpu_owner = NULL;
     sched_pick();
@@ -195,9 +200,13 @@ bool oat_sched_idle(void)
 {
     pthread_mutex_lock(&sched_mu);
     bool idle = cpu_owner == NULL;
-    for (int i = 0; idle && i < task_count; i++)
-        if (tasks[i]->resume || (tasks[i]->head && !tasks[i]->blocked))
+    for (int i = 0; idle && i < task_count; i++) {
+        oat_task *t = tasks[i];
+        /* A blocked task whose wait is over is about to run, even before it has the CPU. */
+        bool waking = t->blocked && (t->timed_out || t->ready(t->ready_arg));
+        if (t->resume || waking || (t->head && !t->blocked))
             idle = false;
+    }
     pthread_mutex_unlock(&sched_mu);
     return idle;
 }

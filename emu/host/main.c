@@ -3,6 +3,9 @@
  * runs one module until it stops, and exits with the module's code. */
 #include "host/module.h"
 #include "core/config.h"
+#include "core/loop.h"
+
+#include <stdint.h>
 
 #include <stdio.h>
 #include <string.h>
@@ -41,6 +44,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "%s: the application could not be launched (%d)\n", app, rc);
         return rc > 0 ? 10 + rc : 1;
     }
+    oat_loop_set_limit(INT64_MAX);   /* virtual time runs free once the entry points are queued */
     oat_module_wait();
     return oat_module_stop();
 }

@@ -1,0 +1,436 @@
+/* modem.c: the commands the module's own firmware answers (AT, ATI, +CGSN, +CPIN, +CREG,
+ * +CSQ, +CCLK, +COPS, +WOPEN...) and the network registration that follows the SIM start-up.
+ * It only writes responses through the AT engine; it never calls application code. Also
+ * holds the ADL GPRS service, which oatemu does not provide (loud failures). */
+#include "adl_CmdHandler.h"
+#include "adl_at.h"
+#include "adl_error.h"
+#include "adl_gprs.h"
+
+#include "adl/at_internal.h"
+#include "adl/rtc_internal.h"
+#include "adl/services.h"
+#include "core/calls.h"
+#include "core/clock.h"
+#include "core/config.h"
+#include "core/log.h"
+#include "core/timer.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define MODEM_MANUFACTURER "oatemu"
+#define MODEM_MODEL "Q2687 (emulated)"
+#define MODEM_REVISION "R7.54 oatemu 0.1"
+#define MODEM_IMEI "354009001234569"
+#define MODEM_IMSI "001010123456789"
+#define MODEM_OPERATOR "oatemu"
+#define MODEM_LAC "0001"
+#define MODEM_CI "0001"
+#define MODEM_REGISTER_DELAY_US 1000000   /* from SIM ready to registered */
+
+/* 27.007 +CME ERROR codes used here. */
+#define CME_NOT_ALLOWED 3
+#define CME_SIM_PIN_REQUIRED 11
+#define CME_SIM_PUK_REQUIRED 12
+#define CME_INCORRECT_PASSWORD 16
+
+/* Module state: AT lock held. */
+static int modem_cmee;
+static int modem_creg_n, modem_cgreg_n;
+static int modem_reg_stat;            /* 0 not registered, 2 searching, then 1 or 5 */
+static oat_alarm *modem_reg_alarm;
+
+static void info(int port, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void info(int port, const char *fmt, ...)
+{
+    char body[256], text[264];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(body, sizeof body, fmt, ap);
+    va_end(ap);
+    snprintf(text, sizeof text, "\r\n%s\r\n", body);
+    oat_at_emit_locked(port, ADL_AT_INT, text);
+}
+
+static void ok(int port)
+{
+    oat_at_emit_locked(port, ADL_AT_RSP, "\r\nOK\r\n");
+}
+
+static void error(int port)
+{
+    oat_at_emit_locked(port, ADL_AT_RSP, "\r\nERROR\r\n");
+}
+
+static void cme(int port, int code)
+{
+    if (modem_cmee == 0) {
+        error(port);
+        return;
+    }
+    char text[32];
+    snprintf(text, sizeof text, "\r\n+CME ERROR: %d\r\n", code);
+    oat_at_emit_locked(port, ADL_AT_RSP, text);
+}
+
+/* A command form the model does not answer: ERROR and a trace naming it. */
+static void unsupported(int port, const oat_at_cmd *c, const char *why)
+{
+    oat_warn("modem: %s is not emulated%s%s: ERROR", c->raw, why ? ": " : "", why ? why : "");
+    error(port);
+}
+
+/* A single numeric parameter in [min, max], or -1. */
+static int int_param(const oat_at_cmd *c, int min, int max)
+{
+    if (c->npara != 1 || !c->para[0])
+        return -1;
+    char *end;
+    long v = strtol(c->para[0], &end, 10);
+    if (*end || end == c->para[0] || v < min || v > max)
+        return -1;
+    return (int)v;
+}
+
+static void sim_code_error(int port)
+{
+    cme(port, strcmp(oat_sim_cpin_text(), "SIM PUK") == 0 ? CME_SIM_PUK_REQUIRED
+                                                          : CME_SIM_PIN_REQUIRED);
+}
+
+static void cmd_at(int port, const oat_at_cmd *c)
+{
+    if (c->type == ADL_CMD_TYPE_ACT)
+        ok(port);
+    else
+        unsupported(port, c, NULL);
+}
+
+static void cmd_ati(int port, const oat_at_cmd *c)
+{
+    if (c->type != ADL_CMD_TYPE_ACT && int_param(c, 0, 9) < 0) {
+        unsupported(port, c, NULL);
+        return;
+    }
+    info(port, "%s", MODEM_MANUFACTURER);
+    info(port, "%s", MODEM_MODEL);
+    info(port, "%s", MODEM_REVISION);
+    ok(port);
+}
+
+static void cmd_identity(int port, const oat_at_cmd *c, const char *value)
+{
+    if (c->type == ADL_CMD_TYPE_TEST) {
+        ok(port);
+    } else if (c->type == ADL_CMD_TYPE_ACT) {
+        info(port, "%s", value);
+        ok(port);
+    } else {
+        unsupported(port, c, NULL);
+    }
+}
+
+static void cmd_cgmi(int port, const oat_at_cmd *c) { cmd_identity(port, c, MODEM_MANUFACTURER); }
+static void cmd_cgmm(int port, const oat_at_cmd *c) { cmd_identity(port, c, MODEM_MODEL); }
+static void cmd_cgmr(int port, const oat_at_cmd *c) { cmd_identity(port, c, MODEM_REVISION); }
+static void cmd_cgsn(int port, const oat_at_cmd *c) { cmd_identity(port, c, MODEM_IMEI); }
+
+static void cmd_cimi(int port, const oat_at_cmd *c)
+{
+    if (c->type == ADL_CMD_TYPE_ACT && !oat_sim_is_ready())
+        sim_code_error(port);
+    else
+        cmd_identity(port, c, MODEM_IMSI);
+}
+
+static void cmd_ate(int port, const oat_at_cmd *c)
+{
+    int on = c->type == ADL_CMD_TYPE_ACT ? 0 : int_param(c, 0, 1);
+    if (c->type != ADL_CMD_TYPE_ACT && (c->type != ADL_CMD_TYPE_PARA || on < 0)) {
+        unsupported(port, c, "only ATE0 and ATE1");
+        return;
+    }
+    oat_at_set_echo_locked(port, on == 1);
+    ok(port);
+}
+
+static void cmd_cmee(int port, const oat_at_cmd *c)
+{
+    if (c->type == ADL_CMD_TYPE_READ) {
+        info(port, "+CMEE: %d", modem_cmee);
+    } else if (c->type == ADL_CMD_TYPE_TEST) {
+        info(port, "+CMEE: (0-2)");
+    } else {
+        int n = int_param(c, 0, 2);
+        if (c->type != ADL_CMD_TYPE_PARA || n < 0) {
+            unsupported(port, c, "AT+CMEE takes 0, 1 or 2");
+            return;
+        }
+        modem_cmee = n;
+    }
+    ok(port);
+}
+
+static void cmd_cpin(int port, const oat_at_cmd *c)
+{
+    if (c->type == ADL_CMD_TYPE_READ) {
+        info(port, "+CPIN: %s", oat_sim_cpin_text());
+        ok(port);
+        return;
+    }
+    if (c->type == ADL_CMD_TYPE_TEST) {
+        ok(port);
+        return;
+    }
+    if (c->type != ADL_CMD_TYPE_PARA || c->nb_para < 1 || c->nb_para > 2 || !c->para[0]) {
+        unsupported(port, c, "AT+CPIN=<pin> or AT+CPIN=<puk>,<new pin>");
+        return;
+    }
+    bool puk = strcmp(oat_sim_cpin_text(), "SIM PUK") == 0;
+    int rc;
+    if (puk)
+        rc = c->nb_para == 2 && c->para[1] ? oat_sim_enter_puk(c->para[0], c->para[1]) : -1;
+    else
+        rc = oat_sim_enter_pin(c->para[0]);
+    if (rc == 0)
+        ok(port);
+    else
+        cme(port, rc == -2 ? CME_NOT_ALLOWED : CME_INCORRECT_PASSWORD);
+}
+
+static void reg_line(char *buf, size_t size, const char *name, int n, bool read)
+{
+    bool located = n == 2 && (modem_reg_stat == 1 || modem_reg_stat == 5);
+    int len = read ? snprintf(buf, size, "%s: %d,%d", name, n, modem_reg_stat)
+                   : snprintf(buf, size, "%s: %d", name, modem_reg_stat);
+    if (located && len > 0 && (size_t)len < size)
+        snprintf(buf + len, size - (size_t)len, ",\"%s\",\"%s\"", MODEM_LAC, MODEM_CI);
+}
+
+static void cmd_reg(int port, const oat_at_cmd *c, const char *name, int *n)
+{
+    char line[64];
+    if (c->type == ADL_CMD_TYPE_READ) {
+        reg_line(line, sizeof line, name, *n, true);
+        info(port, "%s", line);
+    } else if (c->type == ADL_CMD_TYPE_TEST) {
+        info(port, "%s: (0-2)", name);
+    } else {
+        int v = int_param(c, 0, 2);
+        if (c->type != ADL_CMD_TYPE_PARA || v < 0) {
+            unsupported(port, c, "takes 0, 1 or 2");
+            return;
+        }
+        *n = v;
+    }
+    ok(port);
+}
+
+static void cmd_creg(int port, const oat_at_cmd *c) { cmd_reg(port, c, "+CREG", &modem_creg_n); }
+static void cmd_cgreg(int port, const oat_at_cmd *c) { cmd_reg(port, c, "+CGREG", &modem_cgreg_n); }
+
+static void cmd_csq(int port, const oat_at_cmd *c)
+{
+    if (c->type == ADL_CMD_TYPE_ACT)
+        info(port, "+CSQ: %d,99", modem_reg_stat == 0 ? 99 : 20);
+    else if (c->type == ADL_CMD_TYPE_TEST)
+        info(port, "+CSQ: (0-31,99),(0-7,99)");
+    else {
+        unsupported(port, c, NULL);
+        return;
+    }
+    ok(port);
+}
+
+static void cmd_cclk(int port, const oat_at_cmd *c)
+{
+    if (c->type == ADL_CMD_TYPE_READ) {
+        adl_rtcTime_t t;
+        oat_rtc_now(&t);
+        info(port, "+CCLK: \"%02u/%02u/%02u,%02u:%02u:%02u\"", (unsigned)(t.Year % 100),
+             (unsigned)t.Month, (unsigned)t.Day, (unsigned)t.Hour, (unsigned)t.Minute,
+             (unsigned)t.Second);
+        ok(port);
+    } else if (c->type == ADL_CMD_TYPE_TEST) {
+        ok(port);
+    } else {
+        unsupported(port, c, "the RTC is set with --rtc or adl_rtcSetTime");
+    }
+}
+
+static void cmd_cops(int port, const oat_at_cmd *c)
+{
+    if (c->type == ADL_CMD_TYPE_READ) {
+        if (modem_reg_stat == 1 || modem_reg_stat == 5)
+            info(port, "+COPS: 0,0,\"%s\"", MODEM_OPERATOR);
+        else
+            info(port, "+COPS: 0");
+        ok(port);
+    } else if (c->type == ADL_CMD_TYPE_TEST) {
+        info(port, "+COPS: (2,\"%s\",\"%s\",\"00101\"),,(0-4),(0-2)", MODEM_OPERATOR,
+             MODEM_OPERATOR);
+        ok(port);
+    } else {
+        unsupported(port, c, "operator selection");
+    }
+}
+
+static void cmd_wopen(int port, const oat_at_cmd *c)
+{
+    if (c->type == ADL_CMD_TYPE_READ) {
+        info(port, "+WOPEN: 1");
+        ok(port);
+    } else if (c->type == ADL_CMD_TYPE_TEST) {
+        info(port, "+WOPEN: (0-8)");
+        ok(port);
+    } else {
+        unsupported(port, c, "the application always runs; flash objects are erased by "
+                             "deleting the --flash-dir directory");
+    }
+}
+
+typedef struct {
+    const char *name;
+    void (*run)(int port, const oat_at_cmd *c);
+} modem_cmd;
+
+static const modem_cmd modem_cmds[] = {
+    { "AT", cmd_at },           { "ATI", cmd_ati },         { "ATE", cmd_ate },
+    { "AT+CGMI", cmd_cgmi },    { "AT+CGMM", cmd_cgmm },    { "AT+CGMR", cmd_cgmr },
+    { "AT+CGSN", cmd_cgsn },    { "AT+CIMI", cmd_cimi },    { "AT+CPIN", cmd_cpin },
+    { "AT+CREG", cmd_creg },    { "AT+CGREG", cmd_cgreg },  { "AT+CSQ", cmd_csq },
+    { "AT+CCLK", cmd_cclk },    { "AT+COPS", cmd_cops },    { "AT+WOPEN", cmd_wopen },
+    { "AT+CMEE", cmd_cmee },
+};
+
+void oat_modem_exec_locked(int port, const oat_at_cmd *cmd)
+{
+    for (size_t i = 0; i < sizeof modem_cmds / sizeof modem_cmds[0]; i++) {
+        if (strcasecmp(cmd->name, modem_cmds[i].name) == 0) {
+            modem_cmds[i].run(port, cmd);
+            return;
+        }
+    }
+    oat_warn("modem: unknown command %s: ERROR", cmd->raw);
+    error(port);
+}
+
+/* ---- network registration ---- */
+
+static void announce_registration_locked(void)
+{
+    char line[64], text[72];
+    if (modem_creg_n > 0) {
+        reg_line(line, sizeof line, "+CREG", modem_creg_n, false);
+        snprintf(text, sizeof text, "\r\n%s\r\n", line);
+        oat_at_unsolicited_locked(text);
+    }
+    if (modem_cgreg_n > 0) {
+        reg_line(line, sizeof line, "+CGREG", modem_cgreg_n, false);
+        snprintf(text, sizeof text, "\r\n%s\r\n", line);
+        oat_at_unsolicited_locked(text);
+    }
+}
+
+static void registered(void *arg)
+{
+    (void)arg;
+    oat_at_lock();
+    modem_reg_alarm = NULL;
+    modem_reg_stat = oat_cfg()->creg_status;
+    announce_registration_locked();
+    oat_at_unlock();
+}
+
+void oat_modem_sim_ready(void)
+{
+    oat_at_lock();
+    if (modem_reg_stat == 0 && !modem_reg_alarm) {
+        modem_reg_stat = 2;
+        announce_registration_locked();
+        modem_reg_alarm = oat_alarm_start(oat_now_us() + MODEM_REGISTER_DELAY_US, registered, NULL);
+    }
+    oat_at_unlock();
+}
+
+void oat_modem_start(void)
+{
+    oat_at_lock();
+    modem_cmee = 0;
+    modem_creg_n = 0;
+    modem_cgreg_n = 0;
+    modem_reg_stat = 0;
+    modem_reg_alarm = NULL;
+    oat_at_unlock();
+}
+
+void oat_modem_stop(void)
+{
+    oat_at_lock();
+    oat_alarm *a = modem_reg_alarm;
+    modem_reg_alarm = NULL;
+    oat_at_unlock();
+    if (a)
+        oat_alarm_cancel(a);
+}
+
+/* ---- ADL GPRS service: not provided ---- */
+
+s8 adl_gprsSubscribe(adl_gprsHdlr_f GprsHandler)
+{
+    oat_unsupported("adl_gprsSubscribe");
+    OAT_CALL_RET("adl_gprsSubscribe", ERROR, "ERROR", "%p", (void *)GprsHandler);
+    return ERROR;
+}
+
+s8 adl_gprsUnsubscribe(adl_gprsHdlr_f GprsHandler)
+{
+    oat_unsupported("adl_gprsUnsubscribe");
+    OAT_CALL_RET("adl_gprsUnsubscribe", ERROR, "ERROR", "%p", (void *)GprsHandler);
+    return ERROR;
+}
+
+s8 adl_gprsSetup(u8 Cid, adl_gprsSetupParams_t Params)
+{
+    oat_unsupported("adl_gprsSetup");
+    OAT_CALL_RET("adl_gprsSetup", ERROR, "ERROR", "%u, {APN \"%s\"}", (unsigned)Cid,
+                 Params.APN ? Params.APN : "(null)");
+    return ERROR;
+}
+
+s8 adl_gprsAct(u8 Cid)
+{
+    oat_unsupported("adl_gprsAct");
+    OAT_CALL_RET("adl_gprsAct", ERROR, "ERROR", "%u", (unsigned)Cid);
+    return ERROR;
+}
+
+s8 adl_gprsDeact(u8 Cid)
+{
+    oat_unsupported("adl_gprsDeact");
+    OAT_CALL_RET("adl_gprsDeact", ERROR, "ERROR", "%u", (unsigned)Cid);
+    return ERROR;
+}
+
+bool adl_gprsIsAnIPAddress(const ascii *AddressStr)
+{
+    bool ok = AddressStr != NULL;
+    const char *p = AddressStr;
+    for (int part = 0; ok && part < 4; part++) {
+        int digits = 0, value = 0;
+        while (*p >= '0' && *p <= '9' && digits < 4) {
+            value = value * 10 + (*p++ - '0');
+            digits++;
+        }
+        ok = digits > 0 && digits <= 3 && value <= 255 && *p == (part < 3 ? '.' : '\0');
+        if (part < 3)
+            p++;
+    }
+    OAT_CALL_RET("adl_gprsIsAnIPAddress", ok, ok ? "TRUE" : "FALSE", "\"%s\"",
+                 AddressStr ? AddressStr : "(null)");
+    return ok;
+}
