@@ -891,6 +891,12 @@ static s32 send_response(const char *fn, u16 Type, const char *text, bool spe, u
         for (size_t i = 0; i < sizeof at_ports / sizeof at_ports[0]; i++)
             emit_locked(&at_ports[i], kind, text, len);
     } else {
+        at_port *open_at = port_find(ADL_PORT_OPEN_AT_VIRTUAL_BASE);
+        if (kind == ADL_AT_RSP && !uart1()->running && open_at->running &&
+            open_at->running->handler_ni)
+            oat_warn("%s(0x%04x): goes to UART1, while the command on port 0x%02x still waits "
+                     "for its terminal response (give the port: ADL_AT_PORT_TYPE(Port, ...))",
+                     fn, (unsigned)Type, ADL_PORT_OPEN_AT_VIRTUAL_BASE);
         emit_locked(uart1(), kind, text, len);
     }
     oat_at_unlock();

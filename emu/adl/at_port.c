@@ -74,7 +74,9 @@ static bool flush_locked(void)
 {
     while (term_len > 0 && term_out >= 0) {
         size_t n = term_len < TERM_CHUNK ? term_len : TERM_CHUNK;
-        ssize_t w = write(term_out, term_buf, n);
+        /* A client that left must not raise SIGPIPE in the emulator. */
+        ssize_t w = term_type == TERM_TCP ? send(term_out, term_buf, n, MSG_NOSIGNAL)
+                                          : write(term_out, term_buf, n);
         if (w > 0) {
             memmove(term_buf, term_buf + w, term_len - (size_t)w);
             term_len -= (size_t)w;

@@ -18,7 +18,7 @@ static const char help_text[] =
 "                                               jumps to the next timer when idle (default real)\n"
 "  --run-for=<duration>        OATEMU_RUN_FOR   stop after that much emulated time, exit 0\n"
 "                                               (500ms, 30s, 5m, 2h, 1d)\n"
-"  --at=stdio|pty|tcp:<port>|none\n"
+"  --at=stdio|pty|tcp:<port>|none (tcp:0 = any free port, printed)\n"
 "                              OATEMU_AT        where the AT port (UART1) is (default stdio;\n"
 "                                               with stdio, end of input stops the module once\n"
 "                                               pending responses are written)\n"
@@ -216,7 +216,7 @@ int oat_config_set(oat_config *c, const char *name, const char *v, char *err, si
         if (!strncmp(v, "tcp:", 4)) {
             char *end;
             long port = strtol(v + 4, &end, 10);
-            ok = end != v + 4 && !*end && port > 0 && port < 65536;
+            ok = end != v + 4 && !*end && port >= 0 && port < 65536;   /* 0: any free port */
         }
         if (!ok)
             return fail(err, errlen, "--at: '%s' is not stdio, pty, tcp:<port> or none", v);

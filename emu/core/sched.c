@@ -86,11 +86,12 @@ oat_task *oat_task_create(const char *name, int priority, size_t stack_bytes)
 
 int oat_post(oat_task *t, oat_event_fn fn, void *arg, oat_event_fn drop)
 {
-    if (!t)
+    oat_event *ev = t ? malloc(sizeof *ev) : NULL;
+    if (!ev) {
+        if (drop)
+            drop(arg);
         return -1;
-    oat_event *ev = malloc(sizeof *ev);
-    if (!ev)
-        return -1;
+    }
     *ev = (oat_event){ fn, drop, arg, NULL };
     pthread_mutex_lock(&sched_mu);
     if (stopping) {
@@ -289,5 +290,6 @@ void oat_sched_stop(void)
     }
     task_count = 0;
     cpu_owner = NULL;
+    stopping = false;
     pthread_mutex_unlock(&sched_mu);
 }

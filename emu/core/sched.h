@@ -16,8 +16,9 @@ typedef void (*oat_event_fn)(void *arg);
 oat_task *oat_task_create(const char *name, int priority, size_t stack_bytes);
 
 /* Queue fn(arg) on the task. Runs on its thread holding the CPU, after every event queued
- * before it. Callable from any thread (tasks, the I/O loop). If the module stops before the
- * event runs, drop(arg) is called instead (drop may be NULL). Returns 0, or -1 when no task. */
+ * before it. Callable from any thread (tasks, the I/O loop). Whenever fn will not run (no
+ * task, no memory, the module stops first) drop(arg) runs instead (drop may be NULL).
+ * Returns 0, or -1 when the event was refused (drop has then run). */
 int oat_post(oat_task *t, oat_event_fn fn, void *arg, oat_event_fn drop);
 
 /* The task running the caller, or NULL on a non-task thread (the I/O loop, a test). */

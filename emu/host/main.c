@@ -5,6 +5,7 @@
 #include "core/config.h"
 #include "core/loop.h"
 
+#include <signal.h>
 #include <stdint.h>
 
 #include <stdio.h>
@@ -17,6 +18,8 @@
 
 int main(int argc, char **argv)
 {
+    /* A closed terminal or pipe must end the AT session, not kill the module. */
+    signal(SIGPIPE, SIG_IGN);
     const char *app = strrchr(argv[0], '/');
     app = app ? app + 1 : argv[0];
     oat_config cfg;

@@ -130,7 +130,7 @@ TEST_F(ModemTest, UnemulatedFormsAreErrorWithATraceNamingThem)
     EXPECT_NE(std::string::npos, t.find("unknown command ATD123"));
 }
 
-TEST_F(ModemTest, TerminalLinesEndWithCrLfOrCrLf)
+TEST_F(ModemTest, TerminalLinesEndWithCrOrLfOrCrLf)
 {
     boot();
     oat_at_input("AT\nAT\r\nAT", 10);
