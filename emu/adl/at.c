@@ -658,8 +658,7 @@ static void barrier_event(void *arg)
 
 int oat_at_start(void)
 {
-    if (oat_term_open(oat_cfg()->at) != 0)
-        return -1;
+    /* Ready before the terminal opens: the I/O thread may read piped input at once. */
     oat_at_lock();
     at_started = true;
     at_inflight = 0;
@@ -667,10 +666,18 @@ int oat_at_start(void)
     at_stop_sent = false;
     at_line_len = 0;
     at_last_cr = false;
-    at_ports[0].echo = oat_term_echo_default();
     at_ports[1].echo = false;
     int tasks = oat_task_count();
     at_barrier = tasks;
+    oat_at_unlock();
+    if (oat_term_open(oat_cfg()->at) != 0) {
+        oat_at_lock();
+        at_started = false;
+        oat_at_unlock();
+        return -1;
+    }
+    oat_at_lock();
+    at_ports[0].echo = oat_term_echo_default();
     oat_at_unlock();
     for (int i = 0; i < tasks; i++)
         if (oat_post(oat_task_by_index(i), barrier_event, NULL, NULL) != 0)
