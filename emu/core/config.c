@@ -32,6 +32,8 @@ static const char help_text[] =
 "  --expose=<module port>:<host port>,...\n"
 "                              OATEMU_EXPOSE    make WIP TCP servers reachable from the host\n"
 "  --bearer=<spec>             OATEMU_BEARER    bearer behaviour (delay, fail, drop after)\n"
+"  --connect-timeout=<dur>     OATEMU_CONNECT_TIMEOUT  host TCP connects give up after\n"
+"                                               this long (default 30s)\n"
 "  --sim-pin=<pin>             OATEMU_SIM_PIN   the SIM's PIN (default: no PIN)\n"
 "  --creg=1|5                  OATEMU_CREG      network registration shown by AT+CREG? (1 home,\n"
 "                                               5 roaming; default 1)\n"
@@ -62,6 +64,43 @@ void oat_config_defaults(oat_config *c, const char *app_name)
     c->trace_levels = 0xFFFFFFFFu;
     c->creg_status = 1;
     c->rtc_start = -1;
+    c->connect_timeout_us = 30 * 1000000LL;
+}
+
+/* "name[:port]=addr:port" entries separated by commas. */
+static bool host_map_valid(const char *v)
+{
+    while (*v) {
+        size_t len = strcspn(v, ",");
+        char entry[320];
+        if (len == 0 || len >= sizeof entry)
+            return false;
+        memcpy(entry, v, len);
+        entry[len] = '\0';
+        char *eq = strchr(entry, '=');
+        char *colon = strrchr(entry, ':');
+        unsigned port;
+        char tail;
+        if (!eq || eq == entry || !colon || colon < eq + 2 ||
+            sscanf(colon + 1, "%u%c", &port, &tail) != 1 || port == 0 || port > 65535)
+            return false;
+        v += len + (v[len] == ',');
+    }
+    return true;
+}
+
+/* "module:host" port pairs separated by commas. */
+static bool expose_valid(const char *v)
+{
+    while (*v) {
+        unsigned m, h;
+        int used = 0;
+        if (sscanf(v, "%u:%u%n", &m, &h, &used) != 2 || m == 0 || m > 65535 || h > 65535 ||
+            (v[used] != ',' && v[used] != '\0'))
+            return false;
+        v += used + (v[used] == ',');
+    }
+    return true;
 }
 
 int oat_parse_duration_us(const char *text, int64_t *out_us)
@@ -231,9 +270,16 @@ int oat_config_set(oat_config *c, const char *name, const char *v, char *err, si
         if (parse_bool(v, &c->calls))
             return fail(err, errlen, "--calls: '%s' is not 0/1/on/off", v);
     } else if (!strcmp(name, "host-map")) {
+        if (!host_map_valid(v))
+            return fail(err, errlen, "--host-map: '%s' is not name[:port]=addr:port,...", v);
         return copy_str(c->host_map, sizeof c->host_map, name, v, err, errlen);
     } else if (!strcmp(name, "expose")) {
+        if (!expose_valid(v))
+            return fail(err, errlen, "--expose: '%s' is not <module port>:<host port>,...", v);
         return copy_str(c->expose, sizeof c->expose, name, v, err, errlen);
+    } else if (!strcmp(name, "connect-timeout")) {
+        if (oat_parse_duration_us(v, &c->connect_timeout_us) || c->connect_timeout_us < 1000)
+            return fail(err, errlen, "--connect-timeout: '%s' is not a duration of 1ms or more", v);
     } else if (!strcmp(name, "bearer")) {
         return copy_str(c->bearer, sizeof c->bearer, name, v, err, errlen);
     } else if (!strcmp(name, "sim-pin")) {
@@ -267,6 +313,7 @@ static const struct {
     { "OATEMU_HOST_MAP", "host-map" }, { "OATEMU_EXPOSE", "expose" },
     { "OATEMU_BEARER", "bearer" },     { "OATEMU_SIM_PIN", "sim-pin" },
     { "OATEMU_CREG", "creg" },         { "OATEMU_RTC", "rtc" },
+    { "OATEMU_CONNECT_TIMEOUT", "connect-timeout" },
 };
 
 int oat_config_load(oat_config *c, int argc, char **argv, char *err, size_t errlen)

@@ -298,8 +298,11 @@ static void *loop_main(void *arg)
             }
         }
         pfds[0] = (struct pollfd){ wake_fd, POLLIN, 0 };
+        /* A watcher asking for nothing is left out (poll skips negative fds): a hung-up
+         * socket would otherwise report POLLHUP on every turn. */
         for (size_t i = 1; i < n; i++)
-            pfds[i] = (struct pollfd){ watchers[i - 1].fd, watchers[i - 1].events, 0 };
+            pfds[i] = (struct pollfd){ watchers[i - 1].events ? watchers[i - 1].fd : -1,
+                                       watchers[i - 1].events, 0 };
         pthread_mutex_unlock(&loop_mu);
         int r = poll(pfds, n, timeout);
         if (r < 0 && errno != EINTR)
@@ -345,13 +348,23 @@ int oat_loop_start(void)
     return 0;
 }
 
+bool oat_loop_running(void)
+{
+    pthread_mutex_lock(&loop_mu);
+    bool running = loop_running;
+    pthread_mutex_unlock(&loop_mu);
+    return running;
+}
+
 void oat_loop_join(void)
 {
     if (!loop_running)
         return;
     oat_loop_request_stop(0);
     pthread_join(loop_thread, NULL);
+    pthread_mutex_lock(&loop_mu);
     loop_running = false;
+    pthread_mutex_unlock(&loop_mu);
     run_calls();
     close(wake_fd);
     wake_fd = -1;

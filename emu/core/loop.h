@@ -12,7 +12,7 @@ typedef void (*oat_io_fn)(int fd, short revents, void *arg);
 
 /* Watch fd for events (POLLIN/POLLOUT); thread-safe. One watcher per fd. */
 int oat_io_add(int fd, short events, oat_io_fn fn, void *arg);
-void oat_io_set_events(int fd, short events);
+void oat_io_set_events(int fd, short events);   /* 0: not polled until set again */
 /* Stop watching; after it returns, fn is not running and will not run for fd. */
 void oat_io_del(int fd);
 void oat_loop_wakeup(void);
@@ -38,6 +38,7 @@ void oat_loop_request_stop(int exit_code);
 bool oat_loop_stop_requested(void);
 int oat_loop_wait_stop(void);     /* returns the exit code */
 void oat_loop_join(void);
+bool oat_loop_running(void);      /* false before start and once joined */
 /* Ask the loop to call fn(arg) on its thread soon (thread-safe). */
 void oat_loop_call(void (*fn)(void *arg), void *arg);
 

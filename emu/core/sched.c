@@ -41,6 +41,8 @@ static int task_count;
 static oat_task *cpu_owner;
 static bool stopping;
 static _Thread_local oat_task *self;
+static uint64_t events_run;                 /* handlers completed, for waiters on activity */
+static pthread_cond_t activity_cv = PTHREAD_COND_INITIALIZER;
 
 /* With sched_mu held: give a free CPU to the highest-priority task that has work. */
 static void sched_pick(void)
@@ -134,6 +136,8 @@ static void *task_main(void *arg)
         free(ev);
         pthread_mutex_lock(&sched_mu);
         cpu_owner = NULL;
+        events_run++;
+        pthread_cond_broadcast(&activity_cv);
         sched_pick();
     }
     pthread_mutex_unlock(&sched_mu);
@@ -292,4 +296,23 @@ void oat_sched_stop(void)
     cpu_owner = NULL;
     stopping = false;
     pthread_mutex_unlock(&sched_mu);
+}
+
+uint64_t oat_sched_events_run(void)
+{
+    pthread_mutex_lock(&sched_mu);
+    uint64_t n = events_run;
+    pthread_mutex_unlock(&sched_mu);
+    return n;
+}
+
+bool oat_sched_wait_events(uint64_t seen, const struct timespec *real_deadline)
+{
+    pthread_mutex_lock(&sched_mu);
+    int rc = 0;
+    while (events_run == seen && rc == 0)
+        rc = pthread_cond_timedwait(&activity_cv, &sched_mu, real_deadline);
+    bool more = events_run != seen;
+    pthread_mutex_unlock(&sched_mu);
+    return more;
 }

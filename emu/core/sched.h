@@ -46,6 +46,11 @@ void oat_sched_wake_blocked(void);
 /* True when no task holds the CPU or has work queued (blocked tasks count as idle). */
 bool oat_sched_idle(void);
 
+/* Handlers run so far, and a wait (not from a task) until that count passes seen or the
+ * CLOCK_REALTIME deadline; true if handlers ran. Tests wait on host I/O with these. */
+struct timespec;
+uint64_t oat_sched_events_run(void);
+bool oat_sched_wait_events(uint64_t seen, const struct timespec *real_deadline);
 /* Lifecycle, used by the module (emu/host): start threads of all created tasks; stop ends
  * every task thread (queued events are dropped) and frees the tasks. */
 void oat_sched_start(void);

@@ -4,6 +4,7 @@
 #include "host/module.h"
 #include "host/boot.h"
 #include "adl/services.h"
+#include "wip/wip_internal.h"
 #include "core/calls.h"
 #include "core/clock.h"
 #include "core/log.h"
@@ -91,8 +92,10 @@ int oat_module_stop(void)
     oat_loop_request_stop(0);
     int code = oat_loop_wait_stop();
     oat_at_stop();
+    oat_resolve_stop();
     oat_loop_join();
     oat_sched_stop();
+    oat_wip_stop();
     oat_sim_stop();
     oat_adl_timers_stop();
     oat_os_stop();

@@ -7,11 +7,13 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/loop.h"
+#include "core/sched.h"
 
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static bool shim_booted;
 static char temp_flash[64];
@@ -110,6 +112,34 @@ char *oat_shim_at(const char *line)
     free(buf);
     oat_shim_settle();
     return oat_shim_output();
+}
+
+int oat_shim_in_task(int task, void (*fn)(void *arg), void *arg)
+{
+    if (!shim_booted || oat_post(oat_task_by_index(task), fn, arg, NULL) != 0)
+        return -1;
+    oat_shim_settle();
+    return 0;
+}
+
+bool oat_shim_wait_for(bool (*cond)(void *arg), void *arg, long long timeout_ms)
+{
+    struct timespec deadline;
+    clock_gettime(CLOCK_REALTIME, &deadline);
+    deadline.tv_sec += timeout_ms / 1000;
+    deadline.tv_nsec += (timeout_ms % 1000) * 1000000L;
+    if (deadline.tv_nsec >= 1000000000L) {
+        deadline.tv_sec++;
+        deadline.tv_nsec -= 1000000000L;
+    }
+    for (;;) {
+        uint64_t seen = oat_sched_events_run();
+        oat_shim_settle();
+        if (cond(arg))
+            return true;
+        if (!shim_booted || !oat_sched_wait_events(seen, &deadline))
+            return cond(arg);
+    }
 }
 
 char *oat_shim_output(void)

@@ -1,0 +1,102 @@
+/* address.c: where a name goes (behaviour §3): 127.x.x.x and "localhost" are the module
+ * itself; entries of the host map (--host-map=name[:port]=addr:port,...) redirect a name to
+ * the host network; anything else is the host network as named. Also the exposed module
+ * ports (--expose=module:host,...) and the dotted-quad helpers wip_inet_aton/_ntoa. */
+#include "wip/wip_internal.h"
+#include "core/calls.h"
+#include "core/config.h"
+#include "core/log.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static bool is_module_name(const char *name)
+{
+    struct in_addr a;
+    if (strcasecmp(name, "localhost") == 0)
+        return true;
+    return inet_pton(AF_INET, name, &a) == 1 && (ntohl(a.s_addr) >> 24) == 127;
+}
+
+/* One "name[:port]=addr:port" entry; true when it applies to name:port (filling d). */
+static bool map_entry(const char *entry, size_t len, const char *name, uint16_t port, oat_dest *d)
+{
+    char buf[320];
+    if (len >= sizeof buf)
+        return false;
+    memcpy(buf, entry, len);
+    buf[len] = '\0';
+    char *eq = strchr(buf, '=');
+    char *to_port = strrchr(buf, ':');
+    if (!eq || !to_port || to_port < eq)
+        return false;
+    *eq = '\0';
+    *to_port = '\0';
+    char *from_port = strchr(buf, ':');
+    if (from_port) {
+        *from_port = '\0';
+        if ((uint16_t)atoi(from_port + 1) != port)
+            return false;
+    }
+    if (strcasecmp(buf, name) != 0)
+        return false;
+    snprintf(d->host, sizeof d->host, "%s", eq + 1);
+    d->port = (uint16_t)atoi(to_port + 1);
+    return true;
+}
+
+void oat_dest_resolve(const char *name, uint16_t port, oat_dest *d)
+{
+    const char *map = oat_cfg()->host_map;
+    d->module = false;
+    d->port = port;
+    for (const char *p = map; *p;) {
+        size_t len = strcspn(p, ",");
+        if (map_entry(p, len, name, port, d)) {
+            oat_info("host map: %s:%u goes to %s:%u on the host", name, port, d->host, d->port);
+            return;
+        }
+        p += len + (p[len] == ',');
+    }
+    d->module = is_module_name(name);
+    snprintf(d->host, sizeof d->host, "%s", name);
+}
+
+uint16_t oat_expose_host_port(uint16_t module_port)
+{
+    for (const char *p = oat_cfg()->expose; *p;) {
+        unsigned m, h;
+        if (sscanf(p, "%u:%u", &m, &h) == 2 && m == module_port && h <= 65535)
+            return (uint16_t)h;
+        p += strcspn(p, ",");
+        p += *p == ',';
+    }
+    return 0;
+}
+
+bool wip_inet_aton(const ascii *str, wip_in_addr_t *out)
+{
+    struct in_addr a;
+    bool ok = str && out && inet_pton(AF_INET, str, &a) == 1;
+    if (ok)
+        *out = a.s_addr;
+    else
+        oat_warn("wip_inet_aton: \"%s\" is not a dotted-quad IPv4 address", str ? str : "(null)");
+    OAT_CALL_RET("wip_inet_aton", ok, NULL, "\"%s\", %p", str ? str : "(null)", (void *)out);
+    return ok;
+}
+
+bool wip_inet_ntoa(wip_in_addr_t addr, ascii *buf, u16 buflen)
+{
+    struct in_addr a = { .s_addr = addr };
+    bool ok = buf && inet_ntop(AF_INET, &a, buf, buflen) != NULL;
+    if (!ok)
+        oat_warn("wip_inet_ntoa: %s", buf ? "buffer too small (16 bytes hold any address)"
+                                          : "NULL buffer");
+    OAT_CALL_RET("wip_inet_ntoa", ok, NULL, "0x%08x, %p, %u", (unsigned)addr, (void *)buf,
+                 (unsigned)buflen);
+    return ok;
+}

@@ -1,0 +1,121 @@
+/* resolve.c: asynchronous name resolution for channels. Each lookup runs getaddrinfo on
+ * its own thread and counts as pending host work (the virtual clock waits for it); the
+ * result is handed to the I/O thread. The module stop waits for lookups still running. */
+#include "wip/wip_internal.h"
+#include "core/loop.h"
+
+#include <netdb.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct job {
+    char host[256];
+    uint16_t port;
+    oat_resolve_done done;
+    void *arg;
+    pthread_t thread;
+    int err;
+    struct sockaddr_in addr;
+    bool handed;            /* the result was queued to the I/O thread, which frees the job */
+    struct job *next;
+} job;
+
+static pthread_mutex_t jobs_mu = PTHREAD_MUTEX_INITIALIZER;
+static job *jobs;
+static bool accepting = true;
+
+static void unlist(job *j)
+{
+    for (job **p = &jobs; *p; p = &(*p)->next)
+        if (*p == j) {
+            *p = j->next;
+            return;
+        }
+}
+
+static void finish_on_loop(void *arg)
+{
+    job *j = arg;
+    pthread_join(j->thread, NULL);
+    pthread_mutex_lock(&jobs_mu);
+    unlist(j);
+    pthread_mutex_unlock(&jobs_mu);
+    j->done(j->arg, j->err, j->err ? NULL : &j->addr);
+    oat_io_pending_add(-1);
+    free(j);
+}
+
+static void *lookup(void *arg)
+{
+    job *j = arg;
+    struct addrinfo hints = { .ai_family = AF_INET, .ai_socktype = SOCK_STREAM };
+    struct addrinfo *res = NULL;
+    if (getaddrinfo(j->host, NULL, &hints, &res) == 0 && res) {
+        memcpy(&j->addr, res->ai_addr, sizeof j->addr);
+        j->addr.sin_port = htons(j->port);
+    } else {
+        j->err = WIP_CERR_DNS_FAILURE;
+    }
+    if (res)
+        freeaddrinfo(res);
+    pthread_mutex_lock(&jobs_mu);
+    if (accepting) {
+        j->handed = true;
+        oat_loop_call(finish_on_loop, j);
+    }
+    pthread_mutex_unlock(&jobs_mu);
+    return NULL;
+}
+
+void oat_resolve(const char *host, uint16_t port, oat_resolve_done done, void *arg)
+{
+    job *j = calloc(1, sizeof *j);
+    if (!j) {
+        done(arg, WIP_CERR_MEMORY, NULL);
+        return;
+    }
+    snprintf(j->host, sizeof j->host, "%s", host);
+    j->port = port;
+    j->done = done;
+    j->arg = arg;
+    oat_io_pending_add(1);
+    pthread_mutex_lock(&jobs_mu);
+    accepting = true;
+    j->next = jobs;
+    jobs = j;
+    if (pthread_create(&j->thread, NULL, lookup, j) != 0) {
+        unlist(j);
+        pthread_mutex_unlock(&jobs_mu);
+        oat_io_pending_add(-1);
+        free(j);
+        done(arg, WIP_CERR_RESOURCES, NULL);
+        return;
+    }
+    pthread_mutex_unlock(&jobs_mu);
+}
+
+void oat_resolve_stop(void)
+{
+    job *mine = NULL;
+    pthread_mutex_lock(&jobs_mu);
+    accepting = false;
+    for (job **p = &jobs; *p;) {
+        job *j = *p;
+        if (j->handed) {
+            p = &j->next;       /* the I/O thread joins and frees it */
+        } else {
+            *p = j->next;
+            j->next = mine;
+            mine = j;
+        }
+    }
+    pthread_mutex_unlock(&jobs_mu);
+    while (mine) {
+        job *next = mine->next;
+        pthread_join(mine->thread, NULL);
+        free(mine);
+        mine = next;
+    }
+}

@@ -1,0 +1,486 @@
+/* tcp_host.c: TCP channels over host sockets. Connects and accepts run on the I/O thread;
+ * bytes move between the channel rings and the socket from whichever thread holds the WIP
+ * lock (the application's wip_read / wip_write, or the I/O thread when the socket is
+ * ready). The socket is read only while the receive ring has room, so a peer that sends
+ * more than the application reads is throttled by TCP itself. */
+#include "wip/wip_internal.h"
+#include "core/config.h"
+#include "core/log.h"
+#include "core/loop.h"
+
+#include <errno.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+typedef struct {
+    oat_chan *chan;          /* NULL once the channel let go */
+    int refs;                /* the channel + a lookup in flight */
+    int fd;
+    bool watched;
+    short events;
+    bool connecting;         /* counted as pending host work */
+    bool closing;            /* the application closed: flush, then finish */
+    bool wr_pending;         /* wip_shutdown(write) waits for the ring to empty */
+    bool listener;
+    char peer[256];
+    uint16_t peer_port;
+} host_tp;
+
+static void host_io(int fd, short revents, void *arg);
+
+static host_tp *tp_of(oat_chan *c)
+{
+    return c->tp;
+}
+
+static void tp_unref(host_tp *t)
+{
+    if (--t->refs > 0)
+        return;
+    if (t->fd >= 0) {
+        if (t->watched)
+            oat_io_del(t->fd);
+        close(t->fd);
+    }
+    free(t);
+}
+
+/* On the I/O thread (or with no I/O thread any more): drop the socket. */
+static void teardown(void *arg)
+{
+    oat_wip_lock();
+    tp_unref(arg);
+    oat_wip_unlock();
+}
+
+static int errno_to_cerr(int e)
+{
+    switch (e) {
+    case ECONNREFUSED: return WIP_CERR_REFUSED;
+    case EHOSTUNREACH: case EHOSTDOWN: return WIP_CERR_HOST_UNREACHABLE;
+    case ENETUNREACH: case ENETDOWN: return WIP_CERR_NETWORK_UNREACHABLE;
+    case ETIMEDOUT: return WIP_CERR_TIMEOUT;
+    case ECONNRESET: case EPIPE: case ECONNABORTED: return WIP_CERR_PIPE_BROKEN;
+    case ENOMEM: case ENOBUFS: return WIP_CERR_MEMORY;
+    case EMFILE: case ENFILE: return WIP_CERR_RESOURCES;
+    default: return WIP_CERR_INTERNAL;
+    }
+}
+
+static void set_events(host_tp *t, short events)
+{
+    if (t->fd < 0 || (t->watched && events == t->events))
+        return;
+    t->events = events;
+    if (!t->watched) {
+        t->watched = oat_io_add(t->fd, events, host_io, t) == 0;
+    } else {
+        oat_io_set_events(t->fd, events);
+    }
+}
+
+static void connect_done(host_tp *t)
+{
+    if (t->connecting) {
+        t->connecting = false;
+        oat_io_pending_add(-1);
+    }
+}
+
+static void fail(oat_chan *c, int err, const char *what)
+{
+    char name[48];
+    host_tp *t = tp_of(c);
+    connect_done(t);
+    set_events(t, 0);
+    if (c->app_closed) {            /* closing: what was accepted cannot be sent any more */
+        oat_chan_release(c);
+        return;
+    }
+    oat_info("%s: %s %s:%u: %s", oat_chan_name(c, name, sizeof name), what, t->peer,
+             t->peer_port, oat_cerr_name(err));
+    oat_chan_fail(c, err);
+}
+
+/* Send what the ring holds; true unless the connection broke. */
+static bool flush(oat_chan *c, host_tp *t)
+{
+    uint32_t before = c->snd.count;
+    while (c->snd.count > 0) {
+        const uint8_t *p;
+        uint32_t span = oat_ring_peek_span(&c->snd, &p);
+        ssize_t n = send(t->fd, p, span, MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (n > 0) {
+            oat_ring_consume(&c->snd, (uint32_t)n);
+            continue;
+        }
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+            break;
+        fail(c, errno_to_cerr(errno), "send failed");
+        return false;
+    }
+    if (c->snd.count < before)
+        oat_stream_sent(c);
+    return true;
+}
+
+/* Read into the ring while it has room (or discard after close); true unless broken. */
+static bool fill(oat_chan *c, host_tp *t)
+{
+    uint32_t before = c->rcv.count;
+    bool eof = false;
+    while (!c->peer_closed) {
+        uint8_t scratch[4096];
+        uint8_t *p = scratch;
+        uint32_t span = sizeof scratch;
+        if (!t->closing && !c->rd_shut)
+            span = oat_ring_tail_span(&c->rcv, &p);
+        if (span == 0)
+            break;
+        ssize_t n = recv(t->fd, p, span, MSG_DONTWAIT);
+        if (n > 0) {
+            if (p != scratch)
+                oat_ring_commit(&c->rcv, (uint32_t)n);
+            continue;
+        }
+        if (n == 0) {
+            eof = true;
+            break;
+        }
+        if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+            break;
+        fail(c, errno_to_cerr(errno), "receive failed");
+        return false;
+    }
+    if (c->rcv.count > before)
+        oat_stream_received(c);
+    if (eof)
+        oat_chan_peer_closed(c);
+    return true;
+}
+
+static void finish_close(oat_chan *c, host_tp *t)
+{
+    shutdown(t->fd, SHUT_WR);
+    set_events(t, 0);
+    oat_chan_release(c);
+}
+
+/* Move bytes both ways and watch for what is still wanted. Lock held. */
+static void pump(oat_chan *c)
+{
+    host_tp *t = tp_of(c);
+    if (t->fd < 0 || t->connecting || c->last_error != 0 || c->released)
+        return;
+    if (!flush(c, t) || !fill(c, t))
+        return;
+    if (c->snd.count == 0 && t->wr_pending) {
+        t->wr_pending = false;
+        shutdown(t->fd, SHUT_WR);
+    }
+    if (t->closing && c->snd.count == 0) {
+        finish_close(c, t);
+        return;
+    }
+    short ev = 0;
+    if (!c->peer_closed && (t->closing || c->rd_shut || oat_ring_room(&c->rcv) > 0))
+        ev |= POLLIN;
+    if (c->snd.count > 0)
+        ev |= POLLOUT;
+    set_events(t, ev);
+}
+
+static void connected(oat_chan *c, host_tp *t)
+{
+    int err = 0;
+    socklen_t len = sizeof err;
+    if (getsockopt(t->fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0)
+        err = errno;
+    if (err == EINPROGRESS || err == EALREADY)
+        return;
+    if (err) {
+        fail(c, errno_to_cerr(err), "connect to");
+        return;
+    }
+    connect_done(t);
+    oat_chan_opened(c);
+    pump(c);
+}
+
+static void host_io(int fd, short revents, void *arg)
+{
+    (void)fd;
+    host_tp *t = arg;
+    oat_wip_lock();
+    oat_chan *c = t->chan;
+    if (c && !c->released && !t->listener) {
+        if (t->connecting)
+            connected(c, t);
+        else if ((revents & (POLLERR | POLLNVAL)) && !(revents & POLLIN))
+            fail(c, WIP_CERR_PIPE_BROKEN, "connection lost with");
+        else
+            pump(c);
+    }
+    oat_wip_unlock();
+}
+
+static void apply_socket_options(oat_chan *c, int fd)
+{
+    int on = c->nodelay ? 1 : 0;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
+    int ka = c->keepalive > 0;
+    setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &ka, sizeof ka);
+    if (ka) {
+        int idle = (int)c->keepalive;
+        setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof idle);
+    }
+    int ttl = c->ttl, tos = c->tos;
+    setsockopt(fd, IPPROTO_IP, IP_TTL, &ttl, sizeof ttl);
+    setsockopt(fd, IPPROTO_IP, IP_TOS, &tos, sizeof tos);
+}
+
+static void resolved(void *arg, int err, const struct sockaddr_in *addr)
+{
+    host_tp *t = arg;
+    oat_wip_lock();
+    oat_chan *c = t->chan;
+    if (c && !c->released) {
+        if (err) {
+            fail(c, err, "name lookup for");
+        } else {
+            t->fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+            if (t->fd < 0) {
+                fail(c, errno_to_cerr(errno), "no socket for");
+            } else {
+                apply_socket_options(c, t->fd);
+                unsigned timeout_ms = (unsigned)(oat_cfg()->connect_timeout_us / 1000);
+                setsockopt(t->fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &timeout_ms, sizeof timeout_ms);
+                if (connect(t->fd, (const struct sockaddr *)addr, sizeof *addr) == 0 ||
+                    errno == EINPROGRESS)
+                    set_events(t, POLLOUT);
+                else
+                    fail(c, errno_to_cerr(errno), "connect to");
+            }
+        }
+    }
+    tp_unref(t);
+    oat_wip_unlock();
+}
+
+static host_tp *tp_new(oat_chan *c, int fd)
+{
+    host_tp *t = calloc(1, sizeof *t);
+    if (!t)
+        return NULL;
+    t->chan = c;
+    t->refs = 1;
+    t->fd = fd;
+    c->tp = t;
+    c->host = true;
+    return t;
+}
+
+void oat_tcp_host_connect(oat_chan *c, const char *host, uint16_t port)
+{
+    host_tp *t = tp_new(c, -1);
+    if (!t) {
+        oat_chan_fail(c, WIP_CERR_MEMORY);
+        return;
+    }
+    snprintf(t->peer, sizeof t->peer, "%s", host);
+    t->peer_port = port;
+    if (!oat_bearer_ip_up()) {
+        oat_warn("wip_TCPClientCreate: %s:%u is on the host network and no bearer is up "
+                 "(WIP_CERR_NETWORK_UNREACHABLE); only 127.0.0.1 works without one", host, port);
+        oat_chan_fail(c, WIP_CERR_NETWORK_UNREACHABLE);
+        return;
+    }
+    t->connecting = true;
+    oat_io_pending_add(1);
+    t->refs++;
+    oat_resolve(host, port, resolved, t);
+}
+
+/* ---- channel operations ---- */
+
+static void host_kick(oat_chan *c)
+{
+    pump(c);
+}
+
+static void host_close(oat_chan *c)
+{
+    host_tp *t = tp_of(c);
+    if (t->fd < 0 || t->connecting || c->last_error != 0) {
+        connect_done(t);
+        set_events(t, 0);
+        oat_chan_release(c);
+        return;
+    }
+    t->closing = true;
+    pump(c);
+}
+
+static int host_abort(oat_chan *c)
+{
+    host_tp *t = tp_of(c);
+    if (t->fd >= 0) {
+        struct linger lg = { 1, 0 };
+        setsockopt(t->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+    }
+    connect_done(t);
+    oat_chan_release(c);
+    return 0;
+}
+
+static int host_shutdown(oat_chan *c, bool rd, bool wr)
+{
+    host_tp *t = tp_of(c);
+    if (rd && !c->rd_shut) {
+        c->rd_shut = true;
+        c->rcv.count = c->rcv.head = 0;
+    }
+    if (wr && !c->wr_shut) {
+        c->wr_shut = true;
+        t->wr_pending = true;
+    }
+    pump(c);
+    return 0;
+}
+
+static int host_set_opt(oat_chan *c, int opt, const oat_optval *v)
+{
+    host_tp *t = tp_of(c);
+    int rc = oat_tcp_opt_set(c, opt, v);
+    if (rc == 0 && t && t->fd >= 0)
+        apply_socket_options(c, t->fd);
+    return rc;
+}
+
+static int host_get_opt(oat_chan *c, int opt, const oat_optval *v)
+{
+    host_tp *t = tp_of(c);
+    struct sockaddr_in a = { 0 };
+    socklen_t len = sizeof a;
+    switch (opt) {
+    case WIP_COPT_PORT:
+    case WIP_COPT_PEER_PORT:
+    case WIP_COPT_PEER_ADDR:
+    case WIP_COPT_PEER_STRADDR:
+        if (!t || t->fd < 0 || c->state == WIP_CSTATE_BUSY)
+            return WIP_CERR_CSTATE;
+        if ((opt == WIP_COPT_PORT ? getsockname : getpeername)(t->fd, (struct sockaddr *)&a, &len))
+            return WIP_CERR_INTERNAL;
+        if (opt == WIP_COPT_PEER_ADDR)
+            *(wip_in_addr_t *)v->ptr = a.sin_addr.s_addr;
+        else if (opt == WIP_COPT_PEER_STRADDR)
+            return wip_inet_ntoa(a.sin_addr.s_addr, v->buf, (u16)v->len) ? 0 : WIP_CERR_OUT_OF_RANGE;
+        else
+            *(u16 *)v->ptr = ntohs(a.sin_port);
+        return 0;
+    default:
+        return oat_tcp_opt_get(c, opt, v);
+    }
+}
+
+static void host_destroy(oat_chan *c)
+{
+    host_tp *t = tp_of(c);
+    if (!t)
+        return;
+    connect_done(t);
+    t->chan = NULL;
+    c->tp = NULL;
+    if (oat_loop_running() && !oat_loop_is_current())
+        oat_loop_call(teardown, t);
+    else
+        tp_unref(t);
+}
+
+const oat_chan_ops oat_tcp_host_ops = {
+    .type = "TCP client",
+    .set_opt = host_set_opt,
+    .get_opt = host_get_opt,
+    .kick = host_kick,
+    .close = host_close,
+    .shutdown = host_shutdown,
+    .abort = host_abort,
+    .destroy = host_destroy,
+};
+
+/* ---- exposed servers: a host listening socket whose connections spawn channels ---- */
+
+static void accept_ready(int fd, short revents, void *arg);
+
+int oat_tcp_host_listen(oat_chan *server, uint16_t host_port)
+{
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return WIP_CERR_RESOURCES;
+    int on = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+    struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(host_port),
+                             .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+    if (bind(fd, (struct sockaddr *)&a, sizeof a) != 0 || listen(fd, 16) != 0) {
+        int e = errno;
+        close(fd);
+        return e == EADDRINUSE ? WIP_CERR_PORT_IN_USE : errno_to_cerr(e);
+    }
+    host_tp *t = calloc(1, sizeof *t);
+    if (!t) {
+        close(fd);
+        return WIP_CERR_MEMORY;
+    }
+    t->chan = server;
+    t->refs = 1;
+    t->fd = fd;
+    t->listener = true;
+    server->tp = t;
+    t->watched = oat_io_add(fd, POLLIN, accept_ready, t) == 0;
+    oat_info("TCP server: module port exposed on host 127.0.0.1:%u", host_port);
+    return 0;
+}
+
+static void accept_ready(int fd, short revents, void *arg)
+{
+    (void)revents;
+    host_tp *lt = arg;
+    oat_wip_lock();
+    oat_chan *server = lt->chan;
+    for (;;) {
+        int cfd = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (cfd < 0)
+            break;
+        oat_chan *c = server ? oat_tcp_spawn(server, &oat_tcp_host_ops) : NULL;
+        host_tp *t = c ? tp_new(c, cfd) : NULL;
+        if (!t) {
+            close(cfd);
+            if (c)
+                oat_chan_discard(c);
+            continue;
+        }
+        snprintf(t->peer, sizeof t->peer, "host peer");
+        apply_socket_options(c, cfd);
+        oat_chan_opened(c);
+        pump(c);
+    }
+    oat_wip_unlock();
+}
+
+void oat_tcp_host_unlisten(oat_chan *server)
+{
+    host_tp *t = server->tp;
+    if (!t)
+        return;
+    t->chan = NULL;
+    server->tp = NULL;
+    if (oat_loop_running() && !oat_loop_is_current())
+        oat_loop_call(teardown, t);
+    else
+        tp_unref(t);
+}

@@ -1,0 +1,220 @@
+/* wip_internal.h: the channel core shared by every WIP channel type. A channel is one
+ * struct with a state, options, an owner task, reference counts and, for byte streams, a
+ * send and a receive ring; a transport (ops table) moves the bytes (host socket, module
+ * loopback, UDP, ping, SSL...). All channel state is guarded by one lock (oat_wip_lock);
+ * events are posted to the owner task and delivered after the current handler returns. */
+#ifndef OAT_WIP_INTERNAL_H
+#define OAT_WIP_INTERNAL_H
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <netinet/in.h>
+#include "wip.h"
+#include "../core/sched.h"
+
+#define OAT_WIP_BUF_DEFAULT 5840u   /* behaviour §4: 4 x 1460 */
+#define OAT_WIP_BUF_MIN 536u
+#define OAT_WIP_BUF_MAX 65535u
+#define OAT_WIP_SND_LOWAT_DEFAULT 1460u
+
+void oat_wip_lock(void);
+void oat_wip_unlock(void);
+
+/* ---- byte rings (ring.c) ---- */
+typedef struct {
+    uint8_t *data;
+    uint32_t size, head, count;     /* head = index of the oldest byte */
+} oat_ring;
+
+int oat_ring_init(oat_ring *r, uint32_t size);          /* 0 or -1 (no memory) */
+int oat_ring_resize(oat_ring *r, uint32_t size);        /* keeps content; size >= count */
+void oat_ring_free(oat_ring *r);
+static inline uint32_t oat_ring_room(const oat_ring *r) { return r->size - r->count; }
+uint32_t oat_ring_put(oat_ring *r, const void *src, uint32_t len);   /* returns bytes taken */
+uint32_t oat_ring_get(oat_ring *r, void *dst, uint32_t len);         /* returns bytes given */
+/* The contiguous readable (or writable) span at the head (or tail). */
+uint32_t oat_ring_peek_span(const oat_ring *r, const uint8_t **p);
+uint32_t oat_ring_tail_span(oat_ring *r, uint8_t **p);
+void oat_ring_consume(oat_ring *r, uint32_t n);
+void oat_ring_commit(oat_ring *r, uint32_t n);
+/* Move up to len bytes from one ring to another; returns bytes moved. */
+uint32_t oat_ring_move(oat_ring *to, oat_ring *from, uint32_t len);
+
+/* ---- option values (options.c) ---- */
+typedef struct {
+    unsigned num;
+    const char *str, *str2;
+    void *ptr, *ptr2;
+    char *buf;
+    unsigned len;
+    wip_finalizer_f fn;
+} oat_optval;
+
+/* Peer options of wip_readOpts / wip_writeOpts (UDP): at most a few per call. */
+typedef struct {
+    int n;
+    int opt[4];
+    oat_optval v[4];
+} oat_peer_opts;
+int oat_peer_opts_fetch(oat_peer_opts *p, bool get, const char *fn, va_list *ap);
+
+/* ---- channels (channel.c) ---- */
+typedef struct wip_channel_ oat_chan;
+
+typedef struct {
+    const char *type;   /* "TCP client", for traces and the call log */
+    /* NULL read/write: the stream implementation (rings, READ/WRITE arming). */
+    int (*read)(oat_chan *c, void *buf, uint32_t len, const oat_peer_opts *peer);
+    int (*write)(oat_chan *c, const void *buf, uint32_t len, const oat_peer_opts *peer);
+    /* content.read.readable of a READ event; NULL: the receive ring's count. */
+    uint32_t (*readable)(oat_chan *c);
+    /* Channel-specific options; return WIP_CERR_NOT_SUPPORTED when not theirs. */
+    int (*set_opt)(oat_chan *c, int opt, const oat_optval *v);
+    int (*get_opt)(oat_chan *c, int opt, const oat_optval *v);
+    /* Stream: the send ring got bytes, or the receive ring got room. */
+    void (*kick)(oat_chan *c);
+    /* The application closed the channel: finish (send what was accepted), then call
+     * oat_chan_release(c). */
+    void (*close)(oat_chan *c);
+    int (*shutdown)(oat_chan *c, bool rd, bool wr);
+    int (*abort)(oat_chan *c);
+    /* Free transport state; the channel is gone right after. */
+    void (*destroy)(oat_chan *c);
+} oat_chan_ops;
+
+struct wip_channel_ {
+    uint32_t magic;
+    const oat_chan_ops *ops;
+    oat_task *owner;
+    wip_eventHandler_f evh;
+    void *ctx;
+    wip_cstate_t state;
+    bool app_closed;          /* wip_close called: no event reaches the handler any more */
+    bool aborted;
+    bool released;            /* transport finished */
+    bool host;                /* on the host network (needs a bearer), not module loopback */
+    int refs;                 /* application handle + transport + events in flight */
+    s32 last_error;
+    wip_finalizer_f finalizer;
+    unsigned serial;          /* for traces: "TCP client #3" */
+    oat_chan *spawned_from;   /* the TCP server that accepted it (compared, never followed) */
+    uint16_t local_port;      /* module side port (loopback pairs, servers) */
+    uint16_t peer_port;       /* loopback: the port connected to */
+    unsigned pend_max;        /* TCP server: connections at once, 0 = no limit */
+    oat_chan *next_all;
+    /* stream */
+    bool stream;
+    oat_ring snd, rcv;
+    uint32_t snd_lowat, rcv_lowat;
+    bool read_armed;          /* next arrival reaching RCV_LOWAT fires READ */
+    bool write_wanted;        /* a write came up short: WRITE once room >= SND_LOWAT */
+    bool peer_closed;         /* no more bytes will arrive */
+    bool rd_shut, wr_shut;
+    /* options common to TCP-like channels */
+    bool nodelay;
+    uint32_t keepalive;
+    uint8_t ttl, tos;
+    /* transport state */
+    void *tp;
+};
+
+/* Create a channel owned by the calling task, state BUSY, one reference held by the
+ * application handle and one by the transport. stream: with rings of the default sizes. */
+oat_chan *oat_chan_new(const oat_chan_ops *ops, wip_eventHandler_f evh, void *ctx, bool stream);
+/* NULL, freed or closed handles are refused with a trace; returns the channel or NULL and
+ * sets *err (WIP_CERR_INVALID or WIP_CERR_CSTATE). Lock held. */
+oat_chan *oat_chan_check(wip_channel_t c, const char *fn, int *err);
+/* Post an event to the owner task (lock held). READ/WRITE contents are computed when it is
+ * delivered. Nothing is posted once the application closed the channel. */
+void oat_chan_event(oat_chan *c, wip_event_kind_t kind, s32 errnum);
+/* The transport failed or the peer closed (lock held): state TO_CLOSE and the event. */
+void oat_chan_fail(oat_chan *c, s32 errnum);
+void oat_chan_peer_closed(oat_chan *c);
+/* The connection is up (lock held): state READY, OPEN then WRITE. */
+void oat_chan_opened(oat_chan *c);
+/* Extra references for internal work in flight (lock held). */
+void oat_chan_ref(oat_chan *c);
+void oat_chan_unref(oat_chan *c);
+/* A channel the application never saw (a spawn that failed): freed now (lock held). */
+void oat_chan_discard(oat_chan *c);
+/* The transport let go (lock held); the finalizer runs once nothing else holds it. */
+void oat_chan_release(oat_chan *c);
+const char *oat_chan_name(const oat_chan *c, char *buf, size_t len);
+/* Apply a WIP_COPT_* list to a channel (lock held); for the *CreateOpts calls too.
+ * Returns 0 or the first WIP_CERR_*; fn names the API call in traces. */
+int oat_chan_set_list(oat_chan *c, const char *fn, int opt, va_list *ap);
+int oat_chan_get_list(oat_chan *c, const char *fn, int opt, va_list *ap);
+/* Read the value(s) of one option from a va_list (options.c). Returns 0 or WIP_CERR_INVALID
+ * for an unknown option; get selects the pointer form. */
+int oat_opt_fetch(int opt, bool get, va_list *ap, oat_optval *v);
+const char *oat_opt_name(int opt);
+const char *oat_cerr_name(int err);
+const char *oat_cev_name(int kind);
+/* Every live channel (lock held). */
+oat_chan *oat_chan_first(void);
+/* wip_netExit (module_stop false): every open channel is aborted silently, no event and no
+ * finalizer; module stop (true, no task or loop running): everything is freed now. */
+void oat_chan_reset(bool module_stop);
+
+/* Stream side of the core (stream.c), lock held. */
+int oat_stream_read(oat_chan *c, void *buf, uint32_t len);
+int oat_stream_write(oat_chan *c, const void *buf, uint32_t len);
+/* The transport added bytes to c->rcv, or freed room in c->snd: arm and post READ/WRITE. */
+void oat_stream_received(oat_chan *c);
+void oat_stream_sent(oat_chan *c);
+/* Common stream options (buffer sizes, low-water marks, NREAD/NWRITE). */
+int oat_stream_set_opt(oat_chan *c, int opt, const oat_optval *v);
+int oat_stream_get_opt(oat_chan *c, int opt, const oat_optval *v);
+
+/* ---- stack and bearers (net.c, bearer.c) ---- */
+bool oat_net_ready(const char *fn);          /* wip_netInit done; else a trace (no lock) */
+/* A bearer is IP-connected, so host networks are reachable (lock held). */
+bool oat_bearer_ip_up(void);
+/* wip_netExit and module stop: close every bearer silently, free them (lock held). */
+void oat_bearer_reset(void);
+/* The last bearer went down (lock held): every channel on the host network gets
+ * WIP_CEV_ERROR / WIP_CERR_NETWORK_UNREACHABLE (channel.c). */
+void oat_chan_network_lost(void);
+
+/* ---- addresses (address.c) ---- */
+/* Where a name:port goes: the module itself (127.0.0.1, "localhost"), or the host network
+ * after the host map. numeric: the literal IPv4 if the name is one. */
+typedef struct {
+    bool module;             /* 127.0.0.1 inside the application */
+    char host[256];          /* name or address to reach on the host */
+    uint16_t port;
+} oat_dest;
+void oat_dest_resolve(const char *name, uint16_t port, oat_dest *d);
+/* Module port exposed on the host (--expose), 0 if not. */
+uint16_t oat_expose_host_port(uint16_t module_port);
+
+/* ---- name resolution (resolve.c): getaddrinfo on a helper thread, counted as pending
+ * host work; done(arg, err, addr) runs on the I/O thread. err: 0 or WIP_CERR_DNS_FAILURE. */
+typedef void (*oat_resolve_done)(void *arg, int err, const struct sockaddr_in *addr);
+void oat_resolve(const char *host, uint16_t port, oat_resolve_done done, void *arg);
+/* Module stop, before the I/O thread is joined: wait for lookups still running. */
+void oat_resolve_stop(void);
+
+/* ---- TCP transports ---- */
+/* Module loopback (loopback.c): module ports listened on by WIP TCP servers. */
+int oat_mport_listen(oat_chan *server, uint16_t port);      /* 0 or WIP_CERR_PORT_IN_USE */
+void oat_mport_unlisten(oat_chan *server);
+void oat_mport_connect(oat_chan *client, uint16_t port);    /* OPEN or REFUSED later */
+void oat_mport_reset(void);
+/* Spawned channel of a server (tcp.c): inherits handler, ctx, owner and options; NULL when
+ * the server is at WIP_COPT_PEND_SRV_MAX or memory ran out. */
+oat_chan *oat_tcp_spawn(oat_chan *server, const oat_chan_ops *ops);
+/* NODELAY, KEEPALIVE, TTL, TOS of every TCP channel (tcp.c). */
+int oat_tcp_opt_set(oat_chan *c, int opt, const oat_optval *v);
+int oat_tcp_opt_get(oat_chan *c, int opt, const oat_optval *v);
+/* Host sockets (tcp_host.c). */
+extern const oat_chan_ops oat_tcp_host_ops;
+void oat_tcp_host_connect(oat_chan *c, const char *host, uint16_t port);
+int oat_tcp_host_listen(oat_chan *server, uint16_t host_port);
+void oat_tcp_host_unlisten(oat_chan *server);
+extern const oat_chan_ops oat_tcp_loop_ops;
+
+/* Service lifecycle (module start/stop). */
+void oat_wip_stop(void);
+
+#endif

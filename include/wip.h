@@ -1,0 +1,14 @@
+/* wip.h: the one header an Open AT application includes for the WIP plug-in (TCP/IP stack,
+ * bearers, channels). It gathers the per-service headers; each stands on its own. */
+#ifndef WIP_H
+#define WIP_H
+
+#include "wip_net.h"
+#include "wip_bearer.h"
+#include "wip_channel.h"
+#include "wip_tcp.h"
+#include "wip_udp.h"
+#include "wip_ping.h"
+#include "wip_eth.h"
+
+#endif

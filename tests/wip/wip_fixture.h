@@ -1,0 +1,122 @@
+// wip_fixture.h: what the WIP suites share: a module booted in virtual time with the WIP
+// stack initialised, code run inside the application task, every channel event recorded
+// (kind, channel, contents, ctx, emulated time) with an optional per-test reaction.
+#ifndef WIP_FIXTURE_H
+#define WIP_FIXTURE_H
+
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "shim.h"
+#include "wip.h"
+
+struct WipEv {
+    wip_channel_t ch;
+    int kind;
+    u32 readable, writable;
+    s32 err;
+    void *ctx;
+    long long at_ms;
+};
+
+class WipTest : public ::testing::Test {
+protected:
+    static inline WipTest *self = nullptr;
+    std::vector<WipEv> events;
+    std::function<void(wip_event_t *, void *)> on_event;
+
+    static void entry() {}
+
+    void boot(const std::vector<std::string> &flags = {})
+    {
+        static const adl_InitTasks_t tasks[] = {
+            { entry, 8192, "app", 2 },
+            { entry, 8192, "other", 1 },
+            { nullptr, 0, nullptr, 0 },
+        };
+        std::vector<const char *> argv;
+        for (const auto &f : flags)
+            argv.push_back(f.c_str());
+        argv.push_back(nullptr);
+        self = this;
+        ASSERT_EQ(0, oat_shim_boot_tasks(tasks, argv.data()));
+        task([] { ASSERT_EQ(0, wip_netInit()); });
+        traces();
+    }
+    void SetUp() override { boot(); }
+    void TearDown() override
+    {
+        oat_shim_stop();
+        self = nullptr;
+    }
+
+    static void run_fn(void *arg)
+    {
+        auto *fn = static_cast<std::function<void()> *>(arg);
+        (*fn)();
+        delete fn;
+    }
+    // Run fn in task row `row` as an application handler would, then settle.
+    void task(std::function<void()> fn, int row = 0)
+    {
+        ASSERT_EQ(0, oat_shim_in_task(row, run_fn, new std::function<void()>(std::move(fn))));
+    }
+
+    static void handler(wip_event_t *ev, void *ctx)
+    {
+        WipEv e{ ev->channel, (int)ev->kind, 0, 0, 0, ctx, oat_shim_now_ms() };
+        if (ev->kind == WIP_CEV_READ)
+            e.readable = ev->content.read.readable;
+        if (ev->kind == WIP_CEV_WRITE)
+            e.writable = ev->content.write.writable;
+        if (ev->kind == WIP_CEV_ERROR)
+            e.err = ev->content.error.errnum;
+        self->events.push_back(e);
+        if (self->on_event)
+            self->on_event(ev, ctx);
+    }
+
+    std::string traces()
+    {
+        char *raw = oat_shim_traces();
+        std::string all = raw ? raw : "";
+        oat_shim_free(raw);
+        return all;
+    }
+
+    int count(int kind, wip_channel_t ch = nullptr) const
+    {
+        int n = 0;
+        for (const auto &e : events)
+            if (e.kind == kind && (!ch || e.ch == ch))
+                n++;
+        return n;
+    }
+    std::vector<int> kinds(wip_channel_t ch) const
+    {
+        std::vector<int> k;
+        for (const auto &e : events)
+            if (e.ch == ch)
+                k.push_back(e.kind);
+        return k;
+    }
+    const WipEv *last(int kind, wip_channel_t ch = nullptr) const
+    {
+        for (auto it = events.rbegin(); it != events.rend(); ++it)
+            if (it->kind == kind && (!ch || it->ch == ch))
+                return &*it;
+        return nullptr;
+    }
+
+    // Wait (host time, bounded) for a condition that host I/O makes true.
+    bool wait_until(std::function<bool()> cond, long long timeout_ms = 5000)
+    {
+        auto trampoline = [](void *arg) { return (*static_cast<std::function<bool()> *>(arg))(); };
+        return oat_shim_wait_for(trampoline, &cond, timeout_ms);
+    }
+};
+
+#endif
