@@ -1,6 +1,7 @@
 /* config.c: the configuration of behaviour §8: defaults, then OATEMU_* variables, then
  * --flags (the flag wins). It parses and validates; the layers read the result. */
 #include "core/config.h"
+#include "wip/bearer_config.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -281,6 +282,8 @@ int oat_config_set(oat_config *c, const char *name, const char *v, char *err, si
         if (oat_parse_duration_us(v, &c->connect_timeout_us) || c->connect_timeout_us < 1000)
             return fail(err, errlen, "--connect-timeout: '%s' is not a duration of 1ms or more", v);
     } else if (!strcmp(name, "bearer")) {
+        if (oat_bearer_config_check(v, err, errlen) != 0)
+            return -1;
         return copy_str(c->bearer, sizeof c->bearer, name, v, err, errlen);
     } else if (!strcmp(name, "sim-pin")) {
         for (const char *p = v; *p; p++)

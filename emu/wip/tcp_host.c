@@ -208,6 +208,8 @@ static void connected(oat_chan *c, host_tp *t)
         return;
     }
     connect_done(t);
+    unsigned no_limit = 0;      /* the connect timeout must not cut a throttled connection */
+    setsockopt(t->fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &no_limit, sizeof no_limit);
     oat_chan_opened(c);
     pump(c);
 }

@@ -137,8 +137,25 @@ bool oat_shim_wait_for(bool (*cond)(void *arg), void *arg, long long timeout_ms)
         oat_shim_settle();
         if (cond(arg))
             return true;
-        if (!shim_booted || !oat_sched_wait_events(seen, &deadline))
+        /* cond may also turn true off the module (a peer thread of the test): look again
+         * at least every 10 ms until the deadline. */
+        struct timespec now, slice;
+        clock_gettime(CLOCK_REALTIME, &now);
+        if (now.tv_sec > deadline.tv_sec ||
+            (now.tv_sec == deadline.tv_sec && now.tv_nsec >= deadline.tv_nsec))
             return cond(arg);
+        slice = now;
+        slice.tv_nsec += 10000000L;
+        if (slice.tv_nsec >= 1000000000L) {
+            slice.tv_sec++;
+            slice.tv_nsec -= 1000000000L;
+        }
+        if (slice.tv_sec > deadline.tv_sec ||
+            (slice.tv_sec == deadline.tv_sec && slice.tv_nsec > deadline.tv_nsec))
+            slice = deadline;
+        if (!shim_booted)
+            return cond(arg);
+        oat_sched_wait_events(seen, &slice);
     }
 }
 

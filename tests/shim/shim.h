@@ -32,8 +32,9 @@ void oat_shim_free(void *p);
 /* Run fn(arg) on task row `task` as an application handler, then settle. Returns 0 or -1. */
 int oat_shim_in_task(int task, void (*fn)(void *arg), void *arg);
 /* Wait (in host time, at most timeout_ms) until cond(arg) holds, while the module handles
- * host I/O; the emulated clock does not move. cond runs on the test thread between
- * handlers. Returns the final cond(arg). */
+ * host I/O; the emulated clock does not move. cond runs on the test thread after handlers
+ * ran, and at least every 10 ms (it may turn true off the module, in a peer of the test).
+ * Returns the final cond(arg). */
 bool oat_shim_wait_for(bool (*cond)(void *arg), void *arg, long long timeout_ms);
 
 /* True while the module runs (false after adl_errHalt or --run-for end). */

@@ -111,6 +111,23 @@ protected:
         return nullptr;
     }
 
+    // Open and start the GPRS bearer; returns once it is IP-connected (default 1 s delay).
+    static inline std::vector<int> bearer_events;
+    static void bearer_handler(wip_bearer_t, s8 ev, void *) { bearer_events.push_back(ev); }
+    wip_bearer_t bearer = nullptr;
+    void start_bearer()
+    {
+        bearer_events.clear();
+        task([&] {
+            ASSERT_EQ(0, wip_bearerOpen(&bearer, "GPRS", bearer_handler, nullptr));
+            s8 rc = wip_bearerStart(bearer);
+            ASSERT_TRUE(rc == 0 || rc == WIP_BERR_OK_INPROGRESS) << (int)rc;
+        });
+        oat_shim_advance_ms(5000);
+        ASSERT_FALSE(bearer_events.empty());
+        ASSERT_EQ(WIP_BEV_IP_CONNECTED, bearer_events.back());
+    }
+
     // Wait (host time, bounded) for a condition that host I/O makes true.
     bool wait_until(std::function<bool()> cond, long long timeout_ms = 5000)
     {

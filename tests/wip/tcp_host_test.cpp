@@ -1,0 +1,231 @@
+// tcp_host_test.cpp: TCP channels to the host network through real sockets: peers run by
+// the test on 127.0.0.1 and reached through the host map (127.0.0.1 inside the application
+// is the module itself), every connect failure mapped to its WIP_CERR_*, flow control
+// without loss, exposed servers, and the bearer the host network needs.
+#include "host_peer.h"
+#include "wip_fixture.h"
+
+#include <algorithm>
+#include <cstring>
+#include <random>
+
+namespace {
+
+class TcpHost : public WipTest {
+protected:
+    char cli_ctx = 'c', srv_ctx = 's';
+    wip_channel_t client = nullptr;
+
+    void SetUp() override {}
+    // Boot with peer.test mapped to the host port, and the bearer up.
+    void boot_to(int host_port, std::vector<std::string> more = {})
+    {
+        more.push_back("--host-map=peer.test=127.0.0.1:" + std::to_string(host_port));
+        boot(more);
+        start_bearer();
+    }
+    void connect(u16 port = 7)
+    {
+        task([&] { client = wip_TCPClientCreate("peer.test", port, handler, &cli_ctx); });
+        ASSERT_NE(nullptr, client);
+    }
+    bool has(int kind, wip_channel_t ch)
+    {
+        return wait_until([&] { return count(kind, ch) > 0; });
+    }
+    static std::string drain(wip_channel_t c)
+    {
+        std::string all;
+        char buf[4096];
+        int n;
+        while ((n = wip_read(c, buf, sizeof buf)) > 0)
+            all.append(buf, (size_t)n);
+        return all;
+    }
+};
+
+TEST_F(TcpHost, EchoThroughAHostMappedNameOpenThenWriteThenRead)
+{
+    HostPeer peer(HostPeer::Echo);
+    boot_to(peer.port());
+    connect();
+    ASSERT_TRUE(has(WIP_CEV_WRITE, client));
+    EXPECT_EQ((std::vector<int>{ WIP_CEV_OPEN, WIP_CEV_WRITE }), kinds(client));
+    task([&] { EXPECT_EQ(5, wip_write(client, "hello", 5)); });
+    ASSERT_TRUE(has(WIP_CEV_READ, client));
+    std::string got;
+    task([&] { got = drain(client); });
+    EXPECT_EQ("hello", got);
+    EXPECT_NE(std::string::npos, traces().find("host map: peer.test:7"));
+}
+
+TEST_F(TcpHost, WithoutABearerTheHostNetworkIsUnreachable)
+{
+    boot({ "--host-map=peer.test=127.0.0.1:9" });
+    connect();
+    ASSERT_TRUE(has(WIP_CEV_ERROR, client));
+    EXPECT_EQ(WIP_CERR_NETWORK_UNREACHABLE, last(WIP_CEV_ERROR, client)->err);
+    EXPECT_NE(std::string::npos, traces().find("no bearer is up"));
+}
+
+TEST_F(TcpHost, NothingListeningOnTheHostGivesRefused)
+{
+    int port;
+    {
+        HostPeer gone(HostPeer::Echo);
+        port = gone.port();
+    }
+    boot_to(port);
+    connect();
+    ASSERT_TRUE(has(WIP_CEV_ERROR, client));
+    EXPECT_EQ(WIP_CERR_REFUSED, last(WIP_CEV_ERROR, client)->err);
+    EXPECT_EQ(WIP_CSTATE_TO_CLOSE, wip_getState(client));
+}
+
+TEST_F(TcpHost, AnUnknownNameGivesDnsFailure)
+{
+    boot({});
+    start_bearer();
+    task([&] { client = wip_TCPClientCreate("no-such-host.invalid", 80, handler, &cli_ctx); });
+    ASSERT_TRUE(has(WIP_CEV_ERROR, client));
+    EXPECT_EQ(WIP_CERR_DNS_FAILURE, last(WIP_CEV_ERROR, client)->err);
+}
+
+TEST_F(TcpHost, AConnectNobodyAnswersGivesTimeout)
+{
+    // A listener that never accepts, its one backlog slot taken: later SYNs go unanswered.
+    int lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    bind(lfd, (sockaddr *)&a, sizeof a);
+    listen(lfd, 0);
+    socklen_t len = sizeof a;
+    getsockname(lfd, (sockaddr *)&a, &len);
+    int filler = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    ASSERT_EQ(0, ::connect(filler, (sockaddr *)&a, sizeof a));
+    boot_to(ntohs(a.sin_port), { "--connect-timeout=300ms" });
+    connect();
+    ASSERT_TRUE(wait_until([&] { return count(WIP_CEV_ERROR, client) > 0; }, 10000));
+    EXPECT_EQ(WIP_CERR_TIMEOUT, last(WIP_CEV_ERROR, client)->err);
+    close(filler);
+    close(lfd);
+}
+
+TEST_F(TcpHost, AResetByThePeerGivesPipeBroken)
+{
+    HostPeer peer(HostPeer::Reset);
+    boot_to(peer.port());
+    connect();
+    ASSERT_TRUE(has(WIP_CEV_ERROR, client));
+    EXPECT_EQ(WIP_CERR_PIPE_BROKEN, last(WIP_CEV_ERROR, client)->err);
+    int wr = 0;
+    task([&] { wr = wip_write(client, "x", 1); });
+    EXPECT_EQ(WIP_CERR_CSTATE, wr);
+}
+
+TEST_F(TcpHost, PeerCloseLeavesTheLastBytesReadable)
+{
+    HostPeer peer(HostPeer::SendThenClose, "bye");
+    boot_to(peer.port());
+    connect();
+    ASSERT_TRUE(has(WIP_CEV_PEER_CLOSE, client));
+    EXPECT_EQ(WIP_CSTATE_TO_CLOSE, wip_getState(client));
+    std::string got;
+    task([&] { got = drain(client); });
+    EXPECT_EQ("bye", got);
+    auto k = kinds(client);
+    EXPECT_EQ(WIP_CEV_READ, k[k.size() - 2]) << "READ comes before PEER_CLOSE";
+}
+
+TEST_F(TcpHost, APeerThatDoesNotReadThrottlesWithoutLoss)
+{
+    HostPeer peer(HostPeer::Silent);
+    boot_to(peer.port());
+    connect();
+    ASSERT_TRUE(has(WIP_CEV_WRITE, client));
+    const size_t total = 4u << 20;
+    std::vector<char> data(total);
+    std::mt19937 rng(7);
+    for (auto &b : data)
+        b = (char)rng();
+    size_t off = 0;
+    bool short_seen = false;
+    auto pump = [&] {
+        while (off < total) {
+            int n = wip_write(client, data.data() + off, (u32)std::min<size_t>(16384, total - off));
+            ASSERT_GE(n, 0);
+            off += (size_t)n;
+            if (n == 0) {
+                short_seen = true;
+                return;
+            }
+        }
+        wip_close(client);
+    };
+    on_event = [&](wip_event_t *ev, void *) {
+        if (ev->kind == WIP_CEV_WRITE && off < total)
+            pump();
+    };
+    task(pump);
+    ASSERT_TRUE(short_seen) << "a peer that does not read must make writes come up short";
+    EXPECT_LT(off, total);
+    peer.start_reading();
+    ASSERT_TRUE(wait_until([&] { return peer.received_size() == total; }, 20000));
+    EXPECT_TRUE(peer.received() == std::string(data.begin(), data.end()));
+}
+
+TEST_F(TcpHost, AnExposedServerIsReachableFromTheHost)
+{
+    int host_port;
+    {
+        HostPeer probe(HostPeer::Echo);   // a port that was free a moment ago
+        host_port = probe.port();
+    }
+    boot({ "--expose=2000:" + std::to_string(host_port) });
+    wip_channel_t server = nullptr;
+    task([&] { server = wip_TCPServerCreate(2000, handler, &srv_ctx); });
+    ASSERT_NE(nullptr, server);
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons((u16)host_port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_EQ(0, ::connect(fd, (sockaddr *)&a, sizeof a));
+    ASSERT_EQ(4, send(fd, "ping", 4, 0));
+    ASSERT_TRUE(wait_until([&] { return count(WIP_CEV_READ) > 0; }));
+    wip_channel_t spawned = last(WIP_CEV_READ)->ch;
+    EXPECT_EQ(WIP_CEV_OPEN, kinds(spawned).front());
+    EXPECT_EQ(&srv_ctx, last(WIP_CEV_READ)->ctx);
+    std::string got;
+    task([&] {
+        got = drain(spawned);
+        wip_write(spawned, "pong", 4);
+    });
+    EXPECT_EQ("ping", got);
+    char buf[8] = {};
+    ASSERT_EQ(4, recv(fd, buf, sizeof buf, 0));
+    EXPECT_STREQ("pong", buf);
+    close(fd);
+}
+
+TEST_F(TcpHost, ABearerDropErrorsHostChannelsOnly)
+{
+    HostPeer peer(HostPeer::Echo);
+    boot_to(peer.port(), { "--bearer=drop=5s" });
+    connect();
+    ASSERT_TRUE(has(WIP_CEV_WRITE, client));
+    wip_channel_t loop_client = nullptr;
+    task([&] {
+        wip_TCPServerCreate(3000, handler, &srv_ctx);
+        loop_client = wip_TCPClientCreate("127.0.0.1", 3000, handler, &cli_ctx);
+    });
+    oat_shim_advance_ms(6000);
+    ASSERT_EQ(1, count(WIP_CEV_ERROR, client));
+    EXPECT_EQ(WIP_CERR_NETWORK_UNREACHABLE, last(WIP_CEV_ERROR, client)->err);
+    EXPECT_EQ(0, count(WIP_CEV_ERROR, loop_client)) << "module loopback needs no bearer";
+    EXPECT_NE(bearer_events.end(),
+              std::find(bearer_events.begin(), bearer_events.end(), WIP_BEV_IP_DISCONNECTED));
+}
+
+}  // namespace
