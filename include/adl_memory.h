@@ -30,8 +30,8 @@ bool oat_mem_release_at(void **Ptr, const ascii *File, u32 Line);
 /* Release the block p points to and set p to NULL; TRUE on success. */
 #define adl_memRelease(p) oat_mem_release_at((void **)&(p), __FILE__, __LINE__)
 
-/* A global kept across resets on the module. oatemu never re-initialises globals, so the
- * declaration stays as it is. */
+/* A global kept across resets on the module. A reset here starts a new process, so such a
+ * global starts from its initial value like any other (docs/api-coverage.md: partial). */
 #define ADL_MEM_UNINIT(decl) decl
 
 #ifdef __cplusplus

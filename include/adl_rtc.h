@@ -13,7 +13,7 @@ extern "C" {
 typedef struct {
     u32 Pad0;
     u32 Pad1;
-    u16 Year;             /* four digits, 1970..2105 */
+    u16 Year;             /* four digits, 1970..2106 (a u32 time stamp ends 2106-02-07) */
     u8 Month;             /* 1..12 */
     u8 Day;               /* 1..31 (up to the month's length) */
     u8 WeekDay;           /* 0..6, 0 = Sunday; computed from the date, ignored when set */

@@ -13,8 +13,9 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Backtraces survive oat_err_stop, as the module keeps them in flash across resets; the
- * oldest is dropped when the store is full. */
+/* Backtraces survive oat_err_stop, so a module restarted in the same process (tests) reads
+ * them; a halted process does not pass them on (docs/api-coverage.md: partial). The oldest
+ * is dropped when the store is full. */
 #define BACKTRACE_MAX 16
 #define BACKTRACE_LEN 160
 

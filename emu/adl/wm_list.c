@@ -11,13 +11,11 @@
 #include <string.h>
 
 /* Marks a live list, so a destroyed or foreign pointer is refused instead of used. */
-#define LIST_MAGIC 0x4C495354u
-#define LIST_DEAD 0x44454144u
 #define LIST_MAX_ITEMS 0x7FFF  /* indexes are s16 */
 #define LIST_KNOWN_ATTRS (WM_LIST_SORTED | WM_LIST_NODUPLICATES | WM_LIST_OWN_ITEMS)
 
-typedef struct {
-    u32 magic;
+typedef struct oat_list {
+    struct oat_list *next_live;
     u16 attr;
     wm_lstTable_t table;
     u16 count;
@@ -25,19 +23,21 @@ typedef struct {
     void **items;
 } oat_list;
 
+/* Lists alive: a handle is checked by address only, so a destroyed or made-up pointer is
+ * refused without ever being read. Applications call in from one task at a time. */
+static oat_list *live;
+
 static oat_list *valid_list(const char *fn, wm_lst_t list)
 {
-    oat_list *l = list;
-    if (l == NULL) {
+    if (list == NULL) {
         oat_warn("%s: the list is NULL", fn);
         return NULL;
     }
-    if (l->magic != LIST_MAGIC) {
-        oat_warn("%s: %p is not a list (%s)", fn, list,
-                 l->magic == LIST_DEAD ? "it was destroyed" : "never created by wm_lstCreate");
-        return NULL;
-    }
-    return l;
+    for (oat_list *l = live; l; l = l->next_live)
+        if (l == list)
+            return l;
+    oat_warn("%s: %p is not a list (destroyed, or never created by wm_lstCreate)", fn, list);
+    return NULL;
 }
 
 static int compare(const oat_list *l, void *a, void *b)
@@ -127,7 +127,8 @@ wm_lst_t wm_lstCreate(u16 Attr, wm_lstTable_t *Table)
         OAT_CALL_PTR("wm_lstCreate", NULL, "0x%x, %p", (unsigned)Attr, (void *)Table);
         return NULL;
     }
-    l->magic = LIST_MAGIC;
+    l->next_live = live;
+    live = l;
     l->attr = Attr;
     if (Table != NULL)
         l->table = *Table;
@@ -155,7 +156,11 @@ void wm_lstDestroy(wm_lst_t list)
     if (l == NULL)
         return;
     clear_items(l);
-    l->magic = LIST_DEAD;
+    for (oat_list **p = &live; *p; p = &(*p)->next_live)
+        if (*p == l) {
+            *p = l->next_live;
+            break;
+        }
     free(l);
 }
 

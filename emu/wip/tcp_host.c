@@ -58,7 +58,7 @@ static void teardown(void *arg)
     oat_wip_unlock();
 }
 
-static int errno_to_cerr(int e)
+int oat_tcp_errno_to_cerr(int e)
 {
     switch (e) {
     case ECONNREFUSED: return WIP_CERR_REFUSED;
@@ -121,7 +121,7 @@ static bool flush(oat_chan *c, host_tp *t)
         }
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
             break;
-        fail(c, errno_to_cerr(errno), "send failed");
+        fail(c, oat_tcp_errno_to_cerr(errno), "send failed");
         return false;
     }
     if (c->snd.count < before)
@@ -154,7 +154,7 @@ static bool fill(oat_chan *c, host_tp *t)
         }
         if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
             break;
-        fail(c, errno_to_cerr(errno), "receive failed");
+        fail(c, oat_tcp_errno_to_cerr(errno), "receive failed");
         return false;
     }
     if (c->rcv.count > before)
@@ -204,7 +204,7 @@ static void connected(oat_chan *c, host_tp *t)
     if (err == EINPROGRESS || err == EALREADY)
         return;
     if (err) {
-        fail(c, errno_to_cerr(err), "connect to");
+        fail(c, oat_tcp_errno_to_cerr(err), "connect to");
         return;
     }
     connect_done(t);
@@ -257,7 +257,7 @@ static void resolved(void *arg, int err, const struct sockaddr_in *addr)
         } else {
             t->fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
             if (t->fd < 0) {
-                fail(c, errno_to_cerr(errno), "no socket for");
+                fail(c, oat_tcp_errno_to_cerr(errno), "no socket for");
             } else {
                 apply_socket_options(c, t->fd);
                 unsigned timeout_ms = (unsigned)(oat_cfg()->connect_timeout_us / 1000);
@@ -266,7 +266,7 @@ static void resolved(void *arg, int err, const struct sockaddr_in *addr)
                     errno == EINPROGRESS)
                     set_events(t, POLLOUT);
                 else
-                    fail(c, errno_to_cerr(errno), "connect to");
+                    fail(c, oat_tcp_errno_to_cerr(errno), "connect to");
             }
         }
     }
@@ -431,7 +431,7 @@ int oat_tcp_host_listen(oat_chan *server, uint16_t host_port)
     if (bind(fd, (struct sockaddr *)&a, sizeof a) != 0 || listen(fd, 16) != 0) {
         int e = errno;
         close(fd);
-        return e == EADDRINUSE ? WIP_CERR_PORT_IN_USE : errno_to_cerr(e);
+        return e == EADDRINUSE ? WIP_CERR_PORT_IN_USE : oat_tcp_errno_to_cerr(e);
     }
     host_tp *t = calloc(1, sizeof *t);
     if (!t) {

@@ -213,6 +213,8 @@ void oat_tcp_host_connect(oat_chan *c, const char *host, uint16_t port);
 int oat_tcp_host_listen(oat_chan *server, uint16_t host_port);
 void oat_tcp_host_unlisten(oat_chan *server);
 extern const oat_chan_ops oat_tcp_loop_ops;
+/* The WIP_CERR_* of a host socket errno (refused, unreachable, timeout, reset...). */
+int oat_tcp_errno_to_cerr(int e);
 
 /* Service lifecycle (module start/stop). */
 void oat_wip_stop(void);
