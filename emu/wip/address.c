@@ -77,6 +77,35 @@ uint16_t oat_expose_host_port(uint16_t module_port)
     return 0;
 }
 
+int oat_addr_get_opt(int opt, const struct sockaddr_in *local, const struct sockaddr_in *peer,
+                     const oat_optval *v)
+{
+    bool is_peer = opt == WIP_COPT_PEER_PORT || opt == WIP_COPT_PEER_ADDR ||
+                   opt == WIP_COPT_PEER_STRADDR;
+    const struct sockaddr_in *a = is_peer ? peer : local;
+    switch (opt) {
+    case WIP_COPT_PORT:
+    case WIP_COPT_PEER_PORT:
+        *(u16 *)v->ptr = ntohs(a->sin_port);
+        return 0;
+    case WIP_COPT_ADDR:
+    case WIP_COPT_PEER_ADDR:
+        *(wip_in_addr_t *)v->ptr = a->sin_addr.s_addr;
+        return 0;
+    case WIP_COPT_STRADDR:
+    case WIP_COPT_PEER_STRADDR:
+        return inet_ntop(AF_INET, &a->sin_addr, v->buf, v->len) ? 0 : WIP_CERR_OUT_OF_RANGE;
+    default:
+        return WIP_CERR_NOT_SUPPORTED;
+    }
+}
+
+bool oat_addr_opt(int opt)
+{
+    return opt == WIP_COPT_PORT || opt == WIP_COPT_ADDR || opt == WIP_COPT_STRADDR ||
+           opt == WIP_COPT_PEER_PORT || opt == WIP_COPT_PEER_ADDR || opt == WIP_COPT_PEER_STRADDR;
+}
+
 bool wip_inet_aton(const ascii *str, wip_in_addr_t *out)
 {
     struct in_addr a;

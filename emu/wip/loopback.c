@@ -139,23 +139,15 @@ static int pair_shutdown(oat_chan *c, bool rd, bool wr)
 
 static int pair_get_opt(oat_chan *c, int opt, const oat_optval *v)
 {
-    pair_tp *t = pair_of(c);
-    wip_in_addr_t lo = htonl(INADDR_LOOPBACK);
-    switch (opt) {
-    case WIP_COPT_PEER_ADDR:
-        *(wip_in_addr_t *)v->ptr = lo;
-        return 0;
-    case WIP_COPT_PEER_STRADDR:
-        return wip_inet_ntoa(lo, v->buf, (u16)v->len) ? 0 : WIP_CERR_OUT_OF_RANGE;
-    case WIP_COPT_PORT:
-    case WIP_COPT_PEER_PORT:
-        if (!t)
-            return WIP_CERR_CSTATE;
-        *(u16 *)v->ptr = (u16)(opt == WIP_COPT_PORT ? c->local_port : c->peer_port);
-        return 0;
-    default:
+    if (!oat_addr_opt(opt))
         return oat_tcp_opt_get(c, opt, v);
-    }
+    if (!pair_of(c))
+        return WIP_CERR_CSTATE;
+    struct sockaddr_in local = { .sin_family = AF_INET, .sin_port = htons(c->local_port),
+                                 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+    struct sockaddr_in peer = local;
+    peer.sin_port = htons(c->peer_port);
+    return oat_addr_get_opt(opt, &local, &peer, v);
 }
 
 static void pair_destroy(oat_chan *c)

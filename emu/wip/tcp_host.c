@@ -367,27 +367,16 @@ static int host_set_opt(oat_chan *c, int opt, const oat_optval *v)
 static int host_get_opt(oat_chan *c, int opt, const oat_optval *v)
 {
     host_tp *t = tp_of(c);
-    struct sockaddr_in a = { 0 };
-    socklen_t len = sizeof a;
-    switch (opt) {
-    case WIP_COPT_PORT:
-    case WIP_COPT_PEER_PORT:
-    case WIP_COPT_PEER_ADDR:
-    case WIP_COPT_PEER_STRADDR:
-        if (!t || t->fd < 0 || c->state == WIP_CSTATE_BUSY)
-            return WIP_CERR_CSTATE;
-        if ((opt == WIP_COPT_PORT ? getsockname : getpeername)(t->fd, (struct sockaddr *)&a, &len))
-            return WIP_CERR_INTERNAL;
-        if (opt == WIP_COPT_PEER_ADDR)
-            *(wip_in_addr_t *)v->ptr = a.sin_addr.s_addr;
-        else if (opt == WIP_COPT_PEER_STRADDR)
-            return wip_inet_ntoa(a.sin_addr.s_addr, v->buf, (u16)v->len) ? 0 : WIP_CERR_OUT_OF_RANGE;
-        else
-            *(u16 *)v->ptr = ntohs(a.sin_port);
-        return 0;
-    default:
+    if (!oat_addr_opt(opt))
         return oat_tcp_opt_get(c, opt, v);
-    }
+    struct sockaddr_in local = { 0 }, peer = { 0 };
+    socklen_t ll = sizeof local, pl = sizeof peer;
+    if (!t || t->fd < 0 || c->state == WIP_CSTATE_BUSY)
+        return WIP_CERR_CSTATE;
+    if (getsockname(t->fd, (struct sockaddr *)&local, &ll) != 0 ||
+        getpeername(t->fd, (struct sockaddr *)&peer, &pl) != 0)
+        return WIP_CERR_CSTATE;
+    return oat_addr_get_opt(opt, &local, &peer, v);
 }
 
 static void host_destroy(oat_chan *c)

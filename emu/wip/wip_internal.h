@@ -185,6 +185,10 @@ typedef struct {
     uint16_t port;
 } oat_dest;
 void oat_dest_resolve(const char *name, uint16_t port, oat_dest *d);
+/* WIP_COPT_PORT/ADDR/STRADDR and their PEER_ forms (get) from two socket addresses. */
+bool oat_addr_opt(int opt);
+int oat_addr_get_opt(int opt, const struct sockaddr_in *local, const struct sockaddr_in *peer,
+                     const oat_optval *v);
 /* Module port exposed on the host (--expose), 0 if not. */
 uint16_t oat_expose_host_port(uint16_t module_port);
 

@@ -396,6 +396,23 @@ TEST_F(Loopback, ShutdownOfTheWriteSideSendsFinAndKeepsReading)
     EXPECT_EQ(WIP_CSTATE_READY, wip_getState(client));
 }
 
+TEST_F(Loopback, AddressOptionsNameBothEndsOfThePair)
+{
+    pair();
+    u16 cport = 0, cpeer = 0, sport = 0, speer = 0;
+    char addr[16] = "";
+    task([&] {
+        ASSERT_EQ(0, wip_getOpts(client, WIP_COPT_PORT, &cport, WIP_COPT_PEER_PORT, &cpeer,
+                                 WIP_COPT_PEER_STRADDR, addr, (u16)sizeof addr, WIP_COPT_END));
+        ASSERT_EQ(0, wip_getOpts(spawned, WIP_COPT_PORT, &sport, WIP_COPT_PEER_PORT, &speer,
+                                 WIP_COPT_END));
+    });
+    EXPECT_EQ(kPort, cpeer);
+    EXPECT_EQ(kPort, sport);
+    EXPECT_EQ(cport, speer);
+    EXPECT_STREQ("127.0.0.1", addr);
+}
+
 // ---- the TCP server's spawn model ----
 
 TEST_F(Loopback, SpawnedChannelsReportToTheServerHandlerWithItsCtxOpenFirst)
