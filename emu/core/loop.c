@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <time.h>
 #include <unistd.h>
 
 typedef struct {
@@ -209,12 +210,33 @@ static void run_calls(void)
 
 /* Virtual time: when nothing can happen at the current instant, move to the next alarm (up
  * to the limit). Returns the poll timeout: 0 to turn again at once, -1 to wait for I/O. */
+/* Virtual time jumps wait until this host time (CLOCK_MONOTONIC µs): recent traffic on a
+ * host connection means a reply may be on its way. */
+static int64_t hold_until;
+
+static int64_t host_now_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+void oat_io_hold(int64_t real_us)
+{
+    int64_t until = host_now_us() + real_us;
+    pthread_mutex_lock(&loop_mu);
+    if (until > hold_until)
+        hold_until = until;
+    pthread_mutex_unlock(&loop_mu);
+}
+
 static int virtual_step(void)
 {
     pthread_mutex_lock(&loop_mu);
     bool host_busy = pending_io > 0 || calls_head != NULL;
     int64_t limit = clock_limit;
     uint64_t asked = settle_asked;   /* read with the limit: a settle asked later waits */
+    int64_t hold_left = hold_until - host_now_us();
     pthread_mutex_unlock(&loop_mu);
     if (host_busy || !oat_sched_idle())
         return -1;
@@ -222,6 +244,9 @@ static int virtual_step(void)
     int64_t next = oat_alarm_next_due();
     if (next <= now)
         return 0;
+    bool jump = (next != INT64_MAX && next <= limit) || (limit != INT64_MAX && now < limit);
+    if (jump && hold_left > 0)
+        return (int)((hold_left + 999) / 1000);   /* host traffic is recent: let it finish */
     if (next != INT64_MAX && next <= limit) {
         oat_clock_set_virtual(next);
         return 0;
@@ -335,6 +360,7 @@ int oat_loop_start(void)
     stop_requested = false;
     stop_code = 0;
     pending_io = 0;
+    hold_until = 0;
     /* Virtual time stands still until the owner lets it run (main) or steps it (tests). */
     clock_limit = oat_clock_is_virtual() ? 0 : INT64_MAX;
     end_us = INT64_MAX;

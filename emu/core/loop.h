@@ -21,6 +21,10 @@ bool oat_loop_is_current(void);   /* true on the loop thread */
 /* Host work in flight (connects, name lookups...) whose completion is expected: while the
  * count is above zero the virtual clock does not jump, it waits for the host. */
 void oat_io_pending_add(int delta);
+/* Traffic on a host connection: in virtual time the clock does not jump for real_us of host
+ * time after it (a reply may be on its way); the module still settles at the current
+ * instant. */
+void oat_io_hold(int64_t real_us);
 
 /* Virtual clock limit: the clock never moves past it (INT64_MAX = free running). Tests set
  * it to step time; --run-for sets the end. */

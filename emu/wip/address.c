@@ -65,16 +65,16 @@ void oat_dest_resolve(const char *name, uint16_t port, oat_dest *d)
     snprintf(d->host, sizeof d->host, "%s", name);
 }
 
-uint16_t oat_expose_host_port(uint16_t module_port)
+int oat_expose_host_port(uint16_t module_port)
 {
     for (const char *p = oat_cfg()->expose; *p;) {
         unsigned m, h;
         if (sscanf(p, "%u:%u", &m, &h) == 2 && m == module_port && h <= 65535)
-            return (uint16_t)h;
+            return (int)h;
         p += strcspn(p, ",");
         p += *p == ',';
     }
-    return 0;
+    return -1;
 }
 
 int oat_addr_get_opt(int opt, const struct sockaddr_in *local, const struct sockaddr_in *peer,

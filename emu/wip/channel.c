@@ -530,6 +530,8 @@ void wip_setCtx(wip_channel_t ch, void *ctx)
 void oat_chan_reset(bool module_stop)
 {
     if (module_stop) {
+        for (oat_chan *c = all_chans; c; c = c->next_all)
+            c->app_closed = true;           /* the tasks are gone: post nothing */
         while (all_chans) {
             oat_chan *c = all_chans;
             all_chans = c->next_all;

@@ -14,11 +14,23 @@ int oat_stream_write(oat_chan *c, const void *buf, uint32_t len)
                  : c->wr_shut ? "shut for writing" : "closed by the peer or failed");
         return WIP_CERR_CSTATE;
     }
-    uint32_t n = oat_ring_put(&c->snd, buf, len);
+    /* Never more than the send buffer's room, however fast the wire takes it. */
+    uint32_t room = oat_ring_room(&c->snd);
+    uint32_t want = len < room ? len : room;
+    uint32_t n = 0;
+    if (c->snd.count == 0 && want > 0 && c->ops->send_now) {
+        int sent = c->ops->send_now(c, buf, want);
+        if (sent < 0)
+            return WIP_CERR_CSTATE;        /* the ERROR event tells why */
+        n = (uint32_t)sent;
+    }
+    n += oat_ring_put(&c->snd, (const uint8_t *)buf + n, want - n);
     if (n < len)
         c->write_wanted = true;
-    if (n > 0 && c->ops->kick)
+    if (c->snd.count > 0 && c->ops->kick)
         c->ops->kick(c);
+    else
+        oat_stream_sent(c);
     return (int)n;
 }
 
@@ -32,11 +44,19 @@ int oat_stream_read(oat_chan *c, void *buf, uint32_t len)
                  : c->rd_shut ? "shut for reading" : "in error");
         return WIP_CERR_CSTATE;
     }
-    uint32_t n = oat_ring_get(&c->rcv, buf, len);
+    uint32_t n;
+    if (c->rcv.count == 0 && len > 0 && c->ops->recv_now) {
+        int got = c->ops->recv_now(c, buf, len < c->rcv.size ? len : c->rcv.size);
+        if (got < 0)
+            return WIP_CERR_CSTATE;
+        n = (uint32_t)got;
+    } else {
+        n = oat_ring_get(&c->rcv, buf, len);
+        if (n > 0 && c->ops->kick)
+            c->ops->kick(c);
+    }
     if (c->rcv.count == 0)
         c->read_armed = true;
-    if (n > 0 && c->ops->kick)
-        c->ops->kick(c);
     return (int)n;
 }
 

@@ -211,9 +211,9 @@ static wip_channel_t server_create(const char *fn, u16 port, wip_eventHandler_f 
             oat_warn("%s: module port %u is already used by another TCP server (%s): no channel",
                      fn, port, oat_cerr_name(rc));
     }
-    uint16_t host_port = rc == 0 ? oat_expose_host_port(port) : 0;
-    if (host_port) {
-        rc = oat_tcp_host_listen(c, host_port);
+    int host_port = rc == 0 ? oat_expose_host_port(port) : -1;
+    if (host_port >= 0) {
+        rc = oat_tcp_host_listen(c, (uint16_t)host_port);
         if (rc != 0) {
             oat_warn("%s: module port %u cannot be exposed on host port %u (%s): no channel",
                      fn, port, host_port, oat_cerr_name(rc));

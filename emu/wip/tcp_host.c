@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 typedef struct {
@@ -26,6 +27,7 @@ typedef struct {
     bool connecting;         /* counted as pending host work */
     bool closing;            /* the application closed: flush, then finish */
     bool wr_pending;         /* wip_shutdown(write) waits for the ring to empty */
+    bool rx_paused;          /* the receive ring was full: read again once it has room */
     bool listener;
     char peer[256];
     uint16_t peer_port;
@@ -107,25 +109,45 @@ static void fail(oat_chan *c, int err, const char *what)
     oat_chan_fail(c, err);
 }
 
+/* Both spans of a ring as an iovec pair: the readable bytes (data) or the free room. */
+static int ring_iov(oat_ring *r, struct iovec iov[2], bool data)
+{
+    uint32_t total = data ? r->count : oat_ring_room(r);
+    if (total == 0)
+        return 0;
+    uint32_t start = data ? r->head : (r->head + r->count) % r->size;
+    uint32_t first = r->size - start < total ? r->size - start : total;
+    iov[0] = (struct iovec){ r->data + start, first };
+    iov[1] = (struct iovec){ r->data, total - first };
+    return total > first ? 2 : 1;
+}
+
+static bool would_block(void)
+{
+    return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR;
+}
+
 /* Send what the ring holds; true unless the connection broke. */
 static bool flush(oat_chan *c, host_tp *t)
 {
     uint32_t before = c->snd.count;
     while (c->snd.count > 0) {
-        const uint8_t *p;
-        uint32_t span = oat_ring_peek_span(&c->snd, &p);
-        ssize_t n = send(t->fd, p, span, MSG_NOSIGNAL | MSG_DONTWAIT);
+        struct iovec iov[2];
+        struct msghdr m = { .msg_iov = iov, .msg_iovlen = (size_t)ring_iov(&c->snd, iov, true) };
+        ssize_t n = sendmsg(t->fd, &m, MSG_NOSIGNAL | MSG_DONTWAIT);
         if (n > 0) {
             oat_ring_consume(&c->snd, (uint32_t)n);
             continue;
         }
-        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+        if (n < 0 && would_block())
             break;
         fail(c, oat_tcp_errno_to_cerr(errno), "send failed");
         return false;
     }
-    if (c->snd.count < before)
+    if (c->snd.count < before) {
+        oat_io_hold(OAT_WIP_HOST_QUIET_US);
         oat_stream_sent(c);
+    }
     return true;
 }
 
@@ -134,17 +156,19 @@ static bool fill(oat_chan *c, host_tp *t)
 {
     uint32_t before = c->rcv.count;
     bool eof = false;
+    t->rx_paused = false;
     while (!c->peer_closed) {
         uint8_t scratch[4096];
-        uint8_t *p = scratch;
-        uint32_t span = sizeof scratch;
-        if (!t->closing && !c->rd_shut)
-            span = oat_ring_tail_span(&c->rcv, &p);
-        if (span == 0)
+        struct iovec iov[2] = { { scratch, sizeof scratch }, { NULL, 0 } };
+        bool discard = t->closing || c->rd_shut;
+        int cnt = discard ? 1 : ring_iov(&c->rcv, iov, false);
+        if (cnt == 0) {
+            t->rx_paused = true;            /* full: the peer waits on TCP flow control */
             break;
-        ssize_t n = recv(t->fd, p, span, MSG_DONTWAIT);
+        }
+        ssize_t n = readv(t->fd, iov, cnt);
         if (n > 0) {
-            if (p != scratch)
+            if (!discard)
                 oat_ring_commit(&c->rcv, (uint32_t)n);
             continue;
         }
@@ -152,11 +176,13 @@ static bool fill(oat_chan *c, host_tp *t)
             eof = true;
             break;
         }
-        if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+        if (would_block())
             break;
         fail(c, oat_tcp_errno_to_cerr(errno), "receive failed");
         return false;
     }
+    if (c->rcv.count > before || eof)
+        oat_io_hold(OAT_WIP_HOST_QUIET_US);
     if (c->rcv.count > before)
         oat_stream_received(c);
     if (eof)
@@ -171,13 +197,13 @@ static void finish_close(oat_chan *c, host_tp *t)
     oat_chan_release(c);
 }
 
-/* Move bytes both ways and watch for what is still wanted. Lock held. */
-static void pump(oat_chan *c)
+/* Move bytes (reading too when asked) and watch for what is still wanted. Lock held. */
+static void pump(oat_chan *c, bool read_too)
 {
     host_tp *t = tp_of(c);
-    if (t->fd < 0 || t->connecting || c->last_error != 0 || c->released)
+    if (!t || t->fd < 0 || t->connecting || c->last_error != 0 || c->released)
         return;
-    if (!flush(c, t) || !fill(c, t))
+    if (!flush(c, t) || (read_too && !fill(c, t)))
         return;
     if (c->snd.count == 0 && t->wr_pending) {
         t->wr_pending = false;
@@ -208,10 +234,11 @@ static void connected(oat_chan *c, host_tp *t)
         return;
     }
     connect_done(t);
+    oat_io_hold(OAT_WIP_HOST_QUIET_US);
     unsigned no_limit = 0;      /* the connect timeout must not cut a throttled connection */
     setsockopt(t->fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &no_limit, sizeof no_limit);
     oat_chan_opened(c);
-    pump(c);
+    pump(c, true);
 }
 
 static void host_io(int fd, short revents, void *arg)
@@ -226,7 +253,7 @@ static void host_io(int fd, short revents, void *arg)
         else if ((revents & (POLLERR | POLLNVAL)) && !(revents & POLLIN))
             fail(c, WIP_CERR_PIPE_BROKEN, "connection lost with");
         else
-            pump(c);
+            pump(c, true);
     }
     oat_wip_unlock();
 }
@@ -312,7 +339,48 @@ void oat_tcp_host_connect(oat_chan *c, const char *host, uint16_t port)
 
 static void host_kick(oat_chan *c)
 {
-    pump(c);
+    host_tp *t = tp_of(c);
+    pump(c, t && t->rx_paused);
+}
+
+/* Straight from the application's buffer while nothing waits in the send ring: one copy
+ * less. Returns the bytes the socket took (0 if none), or -1 after a failure. */
+static int host_send_now(oat_chan *c, const void *buf, uint32_t len)
+{
+    host_tp *t = tp_of(c);
+    if (!t || t->fd < 0 || t->connecting)
+        return 0;
+    ssize_t n = send(t->fd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (n > 0) {
+        oat_io_hold(OAT_WIP_HOST_QUIET_US);
+        return (int)n;
+    }
+    if (n < 0 && !would_block()) {
+        fail(c, oat_tcp_errno_to_cerr(errno), "send failed");
+        return -1;
+    }
+    return 0;
+}
+
+/* Straight into the application's buffer while the receive ring is empty. */
+static int host_recv_now(oat_chan *c, void *buf, uint32_t len)
+{
+    host_tp *t = tp_of(c);
+    if (!t || t->fd < 0 || t->connecting || c->peer_closed)
+        return 0;
+    ssize_t n = recv(t->fd, buf, len, MSG_DONTWAIT);
+    if (n > 0) {
+        oat_io_hold(OAT_WIP_HOST_QUIET_US);
+        return (int)n;
+    }
+    if (n == 0) {
+        oat_io_hold(OAT_WIP_HOST_QUIET_US);
+        oat_chan_peer_closed(c);
+    } else if (!would_block()) {
+        fail(c, oat_tcp_errno_to_cerr(errno), "receive failed");
+        return -1;
+    }
+    return 0;
 }
 
 static void host_close(oat_chan *c)
@@ -325,7 +393,7 @@ static void host_close(oat_chan *c)
         return;
     }
     t->closing = true;
-    pump(c);
+    pump(c, true);
 }
 
 static int host_abort(oat_chan *c)
@@ -351,7 +419,7 @@ static int host_shutdown(oat_chan *c, bool rd, bool wr)
         c->wr_shut = true;
         t->wr_pending = true;
     }
-    pump(c);
+    pump(c, true);
     return 0;
 }
 
@@ -398,6 +466,8 @@ const oat_chan_ops oat_tcp_host_ops = {
     .set_opt = host_set_opt,
     .get_opt = host_get_opt,
     .kick = host_kick,
+    .send_now = host_send_now,
+    .recv_now = host_recv_now,
     .close = host_close,
     .shutdown = host_shutdown,
     .abort = host_abort,
@@ -433,7 +503,10 @@ int oat_tcp_host_listen(oat_chan *server, uint16_t host_port)
     t->listener = true;
     server->tp = t;
     t->watched = oat_io_add(fd, POLLIN, accept_ready, t) == 0;
-    oat_info("TCP server: module port exposed on host 127.0.0.1:%u", host_port);
+    socklen_t len = sizeof a;
+    getsockname(fd, (struct sockaddr *)&a, &len);
+    oat_info("TCP server: module port %u exposed on host 127.0.0.1:%u", server->local_port,
+             ntohs(a.sin_port));
     return 0;
 }
 
@@ -458,7 +531,7 @@ static void accept_ready(int fd, short revents, void *arg)
         snprintf(t->peer, sizeof t->peer, "host peer");
         apply_socket_options(c, cfd);
         oat_chan_opened(c);
-        pump(c);
+        pump(c, true);
     }
     oat_wip_unlock();
 }

@@ -16,6 +16,9 @@
 #define OAT_WIP_BUF_MIN 536u
 #define OAT_WIP_BUF_MAX 65535u
 #define OAT_WIP_SND_LOWAT_DEFAULT 1460u
+/* Virtual time: after traffic on a host socket the clock waits this long (host time) before
+ * jumping, so a reply on its way arrives at the emulated instant it was awaited. */
+#define OAT_WIP_HOST_QUIET_US 200000
 
 void oat_wip_lock(void);
 void oat_wip_unlock(void);
@@ -73,6 +76,11 @@ typedef struct {
     int (*get_opt)(oat_chan *c, int opt, const oat_optval *v);
     /* Stream: the send ring got bytes, or the receive ring got room. */
     void (*kick)(oat_chan *c);
+    /* Stream, optional: move bytes between the application's buffer and the wire at once
+     * while the ring on that side is empty (one copy less). Return the bytes moved, 0, or
+     * -1 after the channel failed. */
+    int (*send_now)(oat_chan *c, const void *buf, uint32_t len);
+    int (*recv_now)(oat_chan *c, void *buf, uint32_t len);
     /* The application closed the channel: finish (send what was accepted), then call
      * oat_chan_release(c). */
     void (*close)(oat_chan *c);
@@ -189,8 +197,8 @@ void oat_dest_resolve(const char *name, uint16_t port, oat_dest *d);
 bool oat_addr_opt(int opt);
 int oat_addr_get_opt(int opt, const struct sockaddr_in *local, const struct sockaddr_in *peer,
                      const oat_optval *v);
-/* Module port exposed on the host (--expose), 0 if not. */
-uint16_t oat_expose_host_port(uint16_t module_port);
+/* Host port a module port is exposed on (--expose; 0 = any free port), -1 if not. */
+int oat_expose_host_port(uint16_t module_port);
 
 /* ---- name resolution (resolve.c): getaddrinfo on a helper thread, counted as pending
  * host work; done(arg, err, addr) runs on the I/O thread. err: 0 or WIP_CERR_DNS_FAILURE. */
