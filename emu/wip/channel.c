@@ -11,25 +11,14 @@
 
 #define CHAN_MAGIC 0x43484e4cu   /* "CHNL" */
 
-static pthread_mutex_t wip_mu;
-static pthread_once_t wip_mu_once = PTHREAD_ONCE_INIT;
+/* Recursive: an event refused by a stopping task is dropped (and unreferenced) inside the
+ * oat_post call that holds the lock. */
+static pthread_mutex_t wip_mu = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
 static oat_chan *all_chans;
 static unsigned next_serial;
 
-/* Recursive: an event refused by a stopping task is dropped (and unreferenced) inside the
- * oat_post call that holds the lock. */
-static void wip_mu_init(void)
-{
-    pthread_mutexattr_t a;
-    pthread_mutexattr_init(&a);
-    pthread_mutexattr_settype(&a, PTHREAD_MUTEX_RECURSIVE);
-    pthread_mutex_init(&wip_mu, &a);
-    pthread_mutexattr_destroy(&a);
-}
-
 void oat_wip_lock(void)
 {
-    pthread_once(&wip_mu_once, wip_mu_init);
     pthread_mutex_lock(&wip_mu);
 }
 
@@ -248,8 +237,9 @@ static void event_deliver(void *arg)
     bool go = event_prepare(e, &ev);
     wip_eventHandler_f evh = e->c->evh;
     void *ctx = e->c->ctx;
-    char name[48];
-    oat_chan_name(e->c, name, sizeof name);
+    char name[48] = "";
+    if (oat_calls_enabled)
+        oat_chan_name(e->c, name, sizeof name);
     oat_wip_unlock();
     if (go && evh) {
         OAT_EVENT("%s on %s (readable %u, writable %u, errnum %d), ctx %p",

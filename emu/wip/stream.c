@@ -44,19 +44,19 @@ int oat_stream_read(oat_chan *c, void *buf, uint32_t len)
                  : c->rd_shut ? "shut for reading" : "in error");
         return WIP_CERR_CSTATE;
     }
-    uint32_t n;
-    if (c->rcv.count == 0 && len > 0 && c->ops->recv_now) {
-        int got = c->ops->recv_now(c, buf, len < c->rcv.size ? len : c->rcv.size);
+    uint32_t n = oat_ring_get(&c->rcv, buf, len);
+    if (n < len && c->rcv.count == 0 && c->ops->recv_now) {
+        uint32_t more = len - n < c->rcv.size ? len - n : c->rcv.size;
+        int got = c->ops->recv_now(c, (uint8_t *)buf + n, more);
         if (got < 0)
-            return WIP_CERR_CSTATE;
-        n = (uint32_t)got;
-    } else {
-        n = oat_ring_get(&c->rcv, buf, len);
-        if (n > 0 && c->ops->kick)
-            c->ops->kick(c);
+            return n > 0 ? (int)n : WIP_CERR_CSTATE;
+        n += (uint32_t)got;
     }
-    if (c->rcv.count == 0)
+    bool rearm = c->rcv.count == 0 && !c->read_armed;
+    if (rearm)
         c->read_armed = true;
+    if ((n > 0 || rearm) && c->ops->kick)
+        c->ops->kick(c);               /* room again, or a READ to wait for: watch the wire */
     return (int)n;
 }
 

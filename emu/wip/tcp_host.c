@@ -27,7 +27,6 @@ typedef struct {
     bool connecting;         /* counted as pending host work */
     bool closing;            /* the application closed: flush, then finish */
     bool wr_pending;         /* wip_shutdown(write) waits for the ring to empty */
-    bool rx_paused;          /* the receive ring was full: read again once it has room */
     bool listener;
     char peer[256];
     uint16_t peer_port;
@@ -156,16 +155,13 @@ static bool fill(oat_chan *c, host_tp *t)
 {
     uint32_t before = c->rcv.count;
     bool eof = false;
-    t->rx_paused = false;
     while (!c->peer_closed) {
         uint8_t scratch[4096];
         struct iovec iov[2] = { { scratch, sizeof scratch }, { NULL, 0 } };
         bool discard = t->closing || c->rd_shut;
         int cnt = discard ? 1 : ring_iov(&c->rcv, iov, false);
-        if (cnt == 0) {
-            t->rx_paused = true;            /* full: the peer waits on TCP flow control */
-            break;
-        }
+        if (cnt == 0)
+            break;                          /* full: the peer waits on TCP flow control */
         ssize_t n = readv(t->fd, iov, cnt);
         if (n > 0) {
             if (!discard)
@@ -213,9 +209,13 @@ static void pump(oat_chan *c, bool read_too)
         finish_close(c, t);
         return;
     }
+    /* The I/O thread reads only for an application waiting on READ (or to discard); an
+     * application inside its read loop takes the bytes itself (recv_now). Otherwise only
+     * the peer's FIN is watched, so PEER_CLOSE still comes. */
     short ev = 0;
-    if (!c->peer_closed && (t->closing || c->rd_shut || oat_ring_room(&c->rcv) > 0))
-        ev |= POLLIN;
+    bool discard = t->closing || c->rd_shut;
+    if (!c->peer_closed && (discard || oat_ring_room(&c->rcv) > 0))
+        ev |= discard || c->read_armed ? POLLIN : POLLRDHUP;
     if (c->snd.count > 0)
         ev |= POLLOUT;
     set_events(t, ev);
@@ -337,10 +337,11 @@ void oat_tcp_host_connect(oat_chan *c, const char *host, uint16_t port)
 
 /* ---- channel operations ---- */
 
+/* From the application's calls: send what waits; reading is left to the I/O thread (the
+ * receive ring got room: the socket is watched again) or to a direct read. */
 static void host_kick(oat_chan *c)
 {
-    host_tp *t = tp_of(c);
-    pump(c, t && t->rx_paused);
+    pump(c, false);
 }
 
 /* Straight from the application's buffer while nothing waits in the send ring: one copy

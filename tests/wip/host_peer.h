@@ -27,6 +27,10 @@ public:
         sockaddr_in a{};
         a.sin_family = AF_INET;
         a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        if (mode == Silent) {   // a small window: the peer holds little unread data
+            int small = 64 * 1024;
+            setsockopt(lfd_, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+        }
         bind(lfd_, (sockaddr *)&a, sizeof a);
         listen(lfd_, backlog);
         socklen_t len = sizeof a;

@@ -144,7 +144,9 @@ TEST_F(TcpHost, APeerThatDoesNotReadThrottlesWithoutLoss)
     boot_to(peer.port());
     connect();
     ASSERT_TRUE(has(WIP_CEV_WRITE, client));
-    const size_t total = 4u << 20;
+    // More than the host kernel holds for a peer that does not read: its 64 KB receive
+    // buffer plus our socket's send buffer (autotuned up to tcp_wmem's maximum, 4 MB).
+    const size_t total = 16u << 20;
     std::vector<char> data(total);
     std::mt19937 rng(7);
     for (auto &b : data)
