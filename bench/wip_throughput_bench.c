@@ -6,8 +6,8 @@
  *   wip_throughput_bench [MB] [round-trips] [reps]   (defaults: 256 MB, 200000, best of 3)
  *   BENCH_VERBOSE=1 adds per-copy counts (wip_write calls, short writes, WRITE/READ events).
  *
- * Throughput: a host reader thread accepts on 127.0.0.1:<port> and reads into a B-byte
- * buffer until it has everything. Plain: a host writer thread with a non-blocking socket
+ * Throughput: a host reader thread accepts on 127.0.0.1:<port> and reads (non-blocking,
+ * poll() when empty) into a B-byte buffer until it has everything. Plain: a host writer thread with a non-blocking socket
  * and poll() writes B-byte chunks to it. oatemu: an application (task table, wip_netInit,
  * GPRS bearer) opens a TCP client to peer.test (host-mapped to that port) with
  * SND_BUFSIZE = RCV_BUFSIZE = B and writes paced by WIP_CEV_WRITE. Reverse: the host
@@ -87,13 +87,16 @@ static void *host_reader(void *arg)
     host_job *j = arg;
     int fd = j->fd >= 0 ? j->fd : accept(listen_fd, NULL, NULL);
     char *buf = malloc(j->buf);
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
     while (j->moved < j->total) {
         ssize_t n = recv(fd, buf, j->buf, 0);
-        if (n <= 0) {
-            if (n < 0 && errno == EINTR)
-                continue;
-            break;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
+            struct pollfd p = { fd, POLLIN, 0 };
+            poll(&p, 1, -1);
+            continue;
         }
+        if (n <= 0)
+            break;
         j->moved += (size_t)n;
     }
     j->t_last = now_s();

@@ -45,14 +45,16 @@ int oat_stream_read(oat_chan *c, void *buf, uint32_t len)
         return WIP_CERR_CSTATE;
     }
     uint32_t n = oat_ring_get(&c->rcv, buf, len);
-    if (n < len && c->rcv.count == 0 && c->ops->recv_now) {
+    bool drained = c->rcv.count == 0;
+    if (n < len && drained && c->ops->recv_now) {
         uint32_t more = len - n < c->rcv.size ? len - n : c->rcv.size;
         int got = c->ops->recv_now(c, (uint8_t *)buf + n, more);
         if (got < 0)
             return n > 0 ? (int)n : WIP_CERR_CSTATE;
         n += (uint32_t)got;
+        drained = (uint32_t)got < more;          /* the wire had no more */
     }
-    bool rearm = c->rcv.count == 0 && !c->read_armed;
+    bool rearm = drained && !c->read_armed;
     if (rearm)
         c->read_armed = true;
     if ((n > 0 || rearm) && c->ops->kick)
@@ -62,7 +64,8 @@ int oat_stream_read(oat_chan *c, void *buf, uint32_t len)
 
 void oat_stream_received(oat_chan *c)
 {
-    if (c->read_armed && c->rcv.count >= c->rcv_lowat && c->rcv.count > 0) {
+    uint32_t avail = c->ops->readable ? c->ops->readable(c) : c->rcv.count;
+    if (c->read_armed && avail >= c->rcv_lowat && avail > 0) {
         c->read_armed = false;
         oat_chan_event(c, WIP_CEV_READ, 0);
     }
@@ -107,6 +110,8 @@ int oat_stream_set_opt(oat_chan *c, int opt, const oat_optval *v)
         if (v->num < 1 || v->num > c->rcv.size)
             return WIP_CERR_OUT_OF_RANGE;
         c->rcv_lowat = v->num;
+        if (c->ops->kick)
+            c->ops->kick(c);
         oat_stream_received(c);
         return 0;
     default:

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -27,6 +28,9 @@ typedef struct {
     bool connecting;         /* counted as pending host work */
     bool closing;            /* the application closed: flush, then finish */
     bool wr_pending;         /* wip_shutdown(write) waits for the ring to empty */
+    bool eof;                /* the peer's FIN was read */
+    bool fin;                /* the peer's FIN is behind unread bytes (PEER_CLOSE told) */
+    uint32_t lowat;          /* SO_RCVLOWAT last given to the socket */
     bool listener;
     char peer[256];
     uint16_t peer_port;
@@ -108,17 +112,15 @@ static void fail(oat_chan *c, int err, const char *what)
     oat_chan_fail(c, err);
 }
 
-/* Both spans of a ring as an iovec pair: the readable bytes (data) or the free room. */
-static int ring_iov(oat_ring *r, struct iovec iov[2], bool data)
+/* The bytes a ring holds as one or two iovecs. */
+static int ring_iov(const oat_ring *r, struct iovec iov[2])
 {
-    uint32_t total = data ? r->count : oat_ring_room(r);
-    if (total == 0)
+    if (r->count == 0)
         return 0;
-    uint32_t start = data ? r->head : (r->head + r->count) % r->size;
-    uint32_t first = r->size - start < total ? r->size - start : total;
-    iov[0] = (struct iovec){ r->data + start, first };
-    iov[1] = (struct iovec){ r->data, total - first };
-    return total > first ? 2 : 1;
+    uint32_t first = r->size - r->head < r->count ? r->size - r->head : r->count;
+    iov[0] = (struct iovec){ r->data + r->head, first };
+    iov[1] = (struct iovec){ r->data, r->count - first };
+    return r->count > first ? 2 : 1;
 }
 
 static bool would_block(void)
@@ -132,7 +134,7 @@ static bool flush(oat_chan *c, host_tp *t)
     uint32_t before = c->snd.count;
     while (c->snd.count > 0) {
         struct iovec iov[2];
-        struct msghdr m = { .msg_iov = iov, .msg_iovlen = (size_t)ring_iov(&c->snd, iov, true) };
+        struct msghdr m = { .msg_iov = iov, .msg_iovlen = (size_t)ring_iov(&c->snd, iov) };
         ssize_t n = sendmsg(t->fd, &m, MSG_NOSIGNAL | MSG_DONTWAIT);
         if (n > 0) {
             oat_ring_consume(&c->snd, (uint32_t)n);
@@ -150,39 +152,57 @@ static bool flush(oat_chan *c, host_tp *t)
     return true;
 }
 
-/* Read into the ring while it has room (or discard after close); true unless broken. */
-static bool fill(oat_chan *c, host_tp *t)
+/* Receiving: the host socket's own buffer holds what arrived (readable is capped at
+ * RCV_BUFSIZE) and the application reads it straight from there (host_recv_now). The I/O
+ * thread only tells an armed READ that bytes are there (SO_RCVLOWAT = RCV_LOWAT), notices
+ * the peer's FIN, or discards what arrives after wip_close / a read shutdown. */
+static uint32_t host_readable(oat_chan *c)
 {
-    uint32_t before = c->rcv.count;
-    bool eof = false;
-    while (!c->peer_closed) {
+    host_tp *t = tp_of(c);
+    int avail = 0;
+    if (!t || t->fd < 0 || t->connecting || c->rd_shut || ioctl(t->fd, FIONREAD, &avail) != 0)
+        return 0;
+    return (uint32_t)avail < c->rcv.size ? (uint32_t)avail : c->rcv.size;
+}
+
+static void saw_eof(oat_chan *c, host_tp *t)
+{
+    t->eof = true;
+    oat_io_hold(OAT_WIP_HOST_QUIET_US);
+    oat_chan_peer_closed(c);
+}
+
+/* The socket is readable, fin: the poller saw the peer's FIN; true unless broken. */
+static bool arrived(oat_chan *c, host_tp *t, bool fin)
+{
+    if (t->eof || t->fin)
+        return true;
+    if (t->closing || c->rd_shut) {
         uint8_t scratch[4096];
-        struct iovec iov[2] = { { scratch, sizeof scratch }, { NULL, 0 } };
-        bool discard = t->closing || c->rd_shut;
-        int cnt = discard ? 1 : ring_iov(&c->rcv, iov, false);
-        if (cnt == 0)
-            break;                          /* full: the peer waits on TCP flow control */
-        ssize_t n = readv(t->fd, iov, cnt);
-        if (n > 0) {
-            if (!discard)
-                oat_ring_commit(&c->rcv, (uint32_t)n);
+        ssize_t n;
+        while ((n = recv(t->fd, scratch, sizeof scratch, MSG_DONTWAIT)) > 0)
             continue;
-        }
-        if (n == 0) {
-            eof = true;
-            break;
-        }
-        if (would_block())
-            break;
-        fail(c, oat_tcp_errno_to_cerr(errno), "receive failed");
-        return false;
+        if (n == 0)
+            t->eof = true;
+        else if (!would_block())
+            return fail(c, oat_tcp_errno_to_cerr(errno), "receive failed"), false;
+        return true;
     }
-    if (c->rcv.count > before || eof)
+    if (host_readable(c) > 0) {
         oat_io_hold(OAT_WIP_HOST_QUIET_US);
-    if (c->rcv.count > before)
         oat_stream_received(c);
-    if (eof)
-        oat_chan_peer_closed(c);
+        if (fin) {                  /* FIN behind the data: PEER_CLOSE, bytes stay readable */
+            t->fin = true;
+            oat_chan_peer_closed(c);
+        }
+        return true;
+    }
+    char probe;
+    ssize_t n = recv(t->fd, &probe, 1, MSG_PEEK | MSG_DONTWAIT);
+    if (n == 0)
+        saw_eof(c, t);
+    else if (n < 0 && !would_block())
+        return fail(c, oat_tcp_errno_to_cerr(errno), "receive failed"), false;
     return true;
 }
 
@@ -193,13 +213,14 @@ static void finish_close(oat_chan *c, host_tp *t)
     oat_chan_release(c);
 }
 
-/* Move bytes (reading too when asked) and watch for what is still wanted. Lock held. */
-static void pump(oat_chan *c, bool read_too)
+/* Move bytes (look at arrivals too when asked; fin: the poller saw the peer's FIN) and
+ * watch for what is still wanted. Lock held. */
+static void pump(oat_chan *c, bool read_too, bool fin)
 {
     host_tp *t = tp_of(c);
     if (!t || t->fd < 0 || t->connecting || c->last_error != 0 || c->released)
         return;
-    if (!flush(c, t) || (read_too && !fill(c, t)))
+    if (!flush(c, t) || (read_too && !arrived(c, t, fin)))
         return;
     if (c->snd.count == 0 && t->wr_pending) {
         t->wr_pending = false;
@@ -209,12 +230,10 @@ static void pump(oat_chan *c, bool read_too)
         finish_close(c, t);
         return;
     }
-    /* The I/O thread reads only for an application waiting on READ (or to discard); an
-     * application inside its read loop takes the bytes itself (recv_now). Otherwise only
-     * the peer's FIN is watched, so PEER_CLOSE still comes. */
+    /* Bytes are announced to an application waiting on READ; otherwise only the FIN. */
     short ev = 0;
     bool discard = t->closing || c->rd_shut;
-    if (!c->peer_closed && (discard || oat_ring_room(&c->rcv) > 0))
+    if (!t->eof && !(t->fin && !discard))
         ev |= discard || c->read_armed ? POLLIN : POLLRDHUP;
     if (c->snd.count > 0)
         ev |= POLLOUT;
@@ -238,7 +257,7 @@ static void connected(oat_chan *c, host_tp *t)
     unsigned no_limit = 0;      /* the connect timeout must not cut a throttled connection */
     setsockopt(t->fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &no_limit, sizeof no_limit);
     oat_chan_opened(c);
-    pump(c, true);
+    pump(c, true, false);
 }
 
 static void host_io(int fd, short revents, void *arg)
@@ -253,7 +272,7 @@ static void host_io(int fd, short revents, void *arg)
         else if ((revents & (POLLERR | POLLNVAL)) && !(revents & POLLIN))
             fail(c, WIP_CERR_PIPE_BROKEN, "connection lost with");
         else
-            pump(c, true);
+            pump(c, true, (revents & (POLLRDHUP | POLLHUP)) != 0);
     }
     oat_wip_unlock();
 }
@@ -341,7 +360,13 @@ void oat_tcp_host_connect(oat_chan *c, const char *host, uint16_t port)
  * receive ring got room: the socket is watched again) or to a direct read. */
 static void host_kick(oat_chan *c)
 {
-    pump(c, false);
+    host_tp *t = tp_of(c);
+    if (t && t->fd >= 0 && t->lowat != c->rcv_lowat) {
+        int lowat = (int)c->rcv_lowat;
+        setsockopt(t->fd, SOL_SOCKET, SO_RCVLOWAT, &lowat, sizeof lowat);
+        t->lowat = c->rcv_lowat;
+    }
+    pump(c, false, false);
 }
 
 /* Straight from the application's buffer while nothing waits in the send ring: one copy
@@ -363,21 +388,20 @@ static int host_send_now(oat_chan *c, const void *buf, uint32_t len)
     return 0;
 }
 
-/* Straight into the application's buffer while the receive ring is empty. */
+/* The application reads straight from the socket. */
 static int host_recv_now(oat_chan *c, void *buf, uint32_t len)
 {
     host_tp *t = tp_of(c);
-    if (!t || t->fd < 0 || t->connecting || c->peer_closed)
+    if (!t || t->fd < 0 || t->connecting || t->eof)
         return 0;
     ssize_t n = recv(t->fd, buf, len, MSG_DONTWAIT);
     if (n > 0) {
         oat_io_hold(OAT_WIP_HOST_QUIET_US);
         return (int)n;
     }
-    if (n == 0) {
-        oat_io_hold(OAT_WIP_HOST_QUIET_US);
-        oat_chan_peer_closed(c);
-    } else if (!would_block()) {
+    if (n == 0)
+        saw_eof(c, t);
+    else if (!would_block()) {
         fail(c, oat_tcp_errno_to_cerr(errno), "receive failed");
         return -1;
     }
@@ -394,7 +418,7 @@ static void host_close(oat_chan *c)
         return;
     }
     t->closing = true;
-    pump(c, true);
+    pump(c, true, false);
 }
 
 static int host_abort(oat_chan *c)
@@ -420,7 +444,7 @@ static int host_shutdown(oat_chan *c, bool rd, bool wr)
         c->wr_shut = true;
         t->wr_pending = true;
     }
-    pump(c, true);
+    pump(c, true, false);
     return 0;
 }
 
@@ -469,6 +493,7 @@ const oat_chan_ops oat_tcp_host_ops = {
     .kick = host_kick,
     .send_now = host_send_now,
     .recv_now = host_recv_now,
+    .readable = host_readable,
     .close = host_close,
     .shutdown = host_shutdown,
     .abort = host_abort,
@@ -532,7 +557,7 @@ static void accept_ready(int fd, short revents, void *arg)
         snprintf(t->peer, sizeof t->peer, "host peer");
         apply_socket_options(c, cfd);
         oat_chan_opened(c);
-        pump(c, true);
+        pump(c, true, false);
     }
     oat_wip_unlock();
 }
