@@ -182,6 +182,9 @@ typedef struct {
     oat_chan *c;
     wip_event_kind_t kind;
     s32 errnum;
+    bool ping_timeout;
+    u16 ping_idx;
+    u32 ping_time;
 } chan_event;
 
 static void event_drop(void *arg)
@@ -223,6 +226,11 @@ static bool event_prepare(const chan_event *e, wip_event_t *ev)
     case WIP_CEV_ERROR:
         ev->content.error.errnum = e->errnum;
         break;
+    case WIP_CEV_PING:
+        ev->content.ping.timeout = e->ping_timeout;
+        ev->content.ping.packet_idx = e->ping_idx;
+        ev->content.ping.time = e->ping_time;
+        break;
     default:
         break;
     }
@@ -242,11 +250,16 @@ static void event_deliver(void *arg)
         oat_chan_name(e->c, name, sizeof name);
     oat_wip_unlock();
     if (go && evh) {
-        OAT_EVENT("%s on %s (readable %u, writable %u, errnum %d), ctx %p",
-                  oat_cev_name(ev.kind), name,
-                  ev.kind == WIP_CEV_READ ? (unsigned)ev.content.read.readable : 0u,
-                  ev.kind == WIP_CEV_WRITE ? (unsigned)ev.content.write.writable : 0u,
-                  ev.kind == WIP_CEV_ERROR ? (int)ev.content.error.errnum : 0, ctx);
+        if (ev.kind == WIP_CEV_PING)
+            OAT_EVENT("WIP_CEV_PING on %s (timeout %d, packet_idx %u, time %u ms), ctx %p", name,
+                      (int)ev.content.ping.timeout, (unsigned)ev.content.ping.packet_idx,
+                      (unsigned)ev.content.ping.time, ctx);
+        else
+            OAT_EVENT("%s on %s (readable %u, writable %u, errnum %d), ctx %p",
+                      oat_cev_name(ev.kind), name,
+                      ev.kind == WIP_CEV_READ ? (unsigned)ev.content.read.readable : 0u,
+                      ev.kind == WIP_CEV_WRITE ? (unsigned)ev.content.write.writable : 0u,
+                      ev.kind == WIP_CEV_ERROR ? (int)ev.content.error.errnum : 0, ctx);
         evh(&ev, ctx);
     }
     oat_wip_lock();
@@ -255,18 +268,29 @@ static void event_deliver(void *arg)
     free(e);
 }
 
-void oat_chan_event(oat_chan *c, wip_event_kind_t kind, s32 errnum)
+static void post_event(oat_chan *c, const chan_event *proto)
 {
     if (c->app_closed || c->aborted)
         return;
     chan_event *e = malloc(sizeof *e);
     if (!e) {
-        oat_warn("WIP: out of host memory, an event is lost");
+        oat_warn("WIP: out of host memory, a %s is lost", oat_cev_name(proto->kind));
         return;
     }
-    *e = (chan_event){ c, kind, errnum };
+    *e = *proto;
     c->refs++;
     oat_post(c->owner, event_deliver, e, event_drop);
+}
+
+void oat_chan_event(oat_chan *c, wip_event_kind_t kind, s32 errnum)
+{
+    post_event(c, &(chan_event){ .c = c, .kind = kind, .errnum = errnum });
+}
+
+void oat_chan_ping(oat_chan *c, bool timeout, u16 idx, u32 time_ms)
+{
+    post_event(c, &(chan_event){ .c = c, .kind = WIP_CEV_PING, .ping_timeout = timeout,
+                                 .ping_idx = idx, .ping_time = time_ms });
 }
 
 void oat_chan_opened(oat_chan *c)

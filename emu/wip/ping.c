@@ -74,66 +74,6 @@ static void tp_unref(ping_tp *t)
         free(t);
 }
 
-/* ---- the PING event: the core's events carry no ping contents ---- */
-
-typedef struct {
-    oat_chan *c;
-    bool timeout;
-    u16 idx;
-    u32 time;
-} ping_event;
-
-static void ping_deliver(void *arg)
-{
-    ping_event *e = arg;
-    oat_wip_lock();
-    oat_chan *c = e->c;
-    bool go = !c->app_closed && !c->aborted && c->evh;
-    wip_eventHandler_f evh = c->evh;
-    void *ctx = c->ctx;
-    char name[48];
-    oat_chan_name(c, name, sizeof name);
-    oat_wip_unlock();
-    if (go) {
-        wip_event_t ev = { 0 };
-        ev.kind = WIP_CEV_PING;
-        ev.channel = c;
-        ev.content.ping.timeout = e->timeout;
-        ev.content.ping.packet_idx = e->idx;
-        ev.content.ping.time = e->time;
-        OAT_EVENT("WIP_CEV_PING on %s (timeout %d, packet_idx %u, time %u ms), ctx %p", name,
-                  (int)e->timeout, (unsigned)e->idx, (unsigned)e->time, ctx);
-        evh(&ev, ctx);
-    }
-    oat_wip_lock();
-    oat_chan_unref(c);
-    oat_wip_unlock();
-    free(e);
-}
-
-static void ping_drop(void *arg)
-{
-    ping_event *e = arg;
-    oat_wip_lock();
-    oat_chan_unref(e->c);
-    oat_wip_unlock();
-    free(e);
-}
-
-static void post_ping(oat_chan *c, bool timeout, uint32_t idx, uint32_t time_ms)
-{
-    if (c->app_closed || c->aborted)
-        return;
-    ping_event *e = malloc(sizeof *e);
-    if (!e) {
-        oat_warn("WIP: out of host memory, a WIP_CEV_PING is lost");
-        return;
-    }
-    *e = (ping_event){ c, timeout, (u16)idx, time_ms };
-    oat_chan_ref(c);
-    oat_post(c->owner, ping_deliver, e, ping_drop);
-}
-
 /* ---- alarms ---- */
 
 static void tick_event(void *arg);
@@ -280,7 +220,7 @@ static void send_next(ping_tp *t)
     t->idx++;
     t->sent_us = oat_now_us();
     if (t->module) {
-        post_ping(t->chan, false, t->idx, 0);
+        oat_chan_ping(t->chan, false, (u16)t->idx, 0);
         finished_or_next(t);
         return;
     }
@@ -302,7 +242,7 @@ static void tick_event(void *arg)
         if (k->kind == TICK_TIMEOUT && t->waiting) {
             t->waiting = false;
             uncount(t);
-            post_ping(c, true, t->idx, t->timeout_ms);
+            oat_chan_ping(c, true, (u16)t->idx, t->timeout_ms);
             finished_or_next(t);
         } else if (k->kind == TICK_SEND) {
             send_next(t);
@@ -344,7 +284,7 @@ static void icmp_io(int fd, short revents, void *arg)
         t->waiting = false;
         uncount(t);
         disarm(t);
-        post_ping(c, false, t->idx, (uint32_t)((oat_now_us() - t->sent_us) / 1000));
+        oat_chan_ping(c, false, (u16)t->idx, (uint32_t)((oat_now_us() - t->sent_us) / 1000));
         finished_or_next(t);
     }
     oat_wip_unlock();

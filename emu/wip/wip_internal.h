@@ -135,6 +135,8 @@ oat_chan *oat_chan_check(wip_channel_t c, const char *fn, int *err);
 /* Post an event to the owner task (lock held). READ/WRITE contents are computed when it is
  * delivered. Nothing is posted once the application closed the channel. */
 void oat_chan_event(oat_chan *c, wip_event_kind_t kind, s32 errnum);
+/* A WIP_CEV_PING with its contents (lock held). */
+void oat_chan_ping(oat_chan *c, bool timeout, u16 idx, u32 time_ms);
 /* The transport failed or the peer closed (lock held): state TO_CLOSE and the event. */
 void oat_chan_fail(oat_chan *c, s32 errnum);
 void oat_chan_peer_closed(oat_chan *c);
