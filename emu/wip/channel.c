@@ -331,44 +331,30 @@ void oat_chan_network_lost(void)
 
 /* ---- public calls ---- */
 
-static int chan_read(wip_channel_t ch, void *buf, u32 len, const oat_peer_opts *peer, const char *fn)
+/* wip_read / wip_write and their Opts forms: checks shared, then the channel type (or the
+ * stream rules). rbuf for a read, wbuf for a write. */
+static int chan_io(wip_channel_t ch, bool write, void *rbuf, const void *wbuf, u32 len,
+                   const oat_peer_opts *peer, const char *fn)
 {
     int rc;
     oat_wip_lock();
     oat_chan *c = oat_chan_check(ch, fn, &rc);
-    if (c && !buf && len > 0) {
+    if (c && !(write ? wbuf : rbuf) && len > 0) {
         oat_warn("%s: NULL buffer for %u bytes (WIP_CERR_INVALID)", fn, (unsigned)len);
         rc = WIP_CERR_INVALID;
     } else if (c && c->aborted) {
         oat_warn("%s: the channel was aborted (WIP_CERR_ABORTED); close it", fn);
         rc = WIP_CERR_ABORTED;
     } else if (c) {
-        rc = c->ops->read ? c->ops->read(c, buf, len, peer)
-             : peer && peer->n ? WIP_CERR_NOT_SUPPORTED : oat_stream_read(c, buf, len);
+        if (write)
+            rc = c->ops->write ? c->ops->write(c, wbuf, len, peer)
+                 : peer && peer->n ? WIP_CERR_NOT_SUPPORTED : oat_stream_write(c, wbuf, len);
+        else
+            rc = c->ops->read ? c->ops->read(c, rbuf, len, peer)
+                 : peer && peer->n ? WIP_CERR_NOT_SUPPORTED : oat_stream_read(c, rbuf, len);
         if (rc == WIP_CERR_NOT_SUPPORTED)
-            oat_warn("%s: %s cannot be read (WIP_CERR_NOT_SUPPORTED)", fn, c->ops->type);
-    }
-    oat_wip_unlock();
-    return rc;
-}
-
-static int chan_write(wip_channel_t ch, const void *buf, u32 len, const oat_peer_opts *peer,
-                      const char *fn)
-{
-    int rc;
-    oat_wip_lock();
-    oat_chan *c = oat_chan_check(ch, fn, &rc);
-    if (c && !buf && len > 0) {
-        oat_warn("%s: NULL buffer for %u bytes (WIP_CERR_INVALID)", fn, (unsigned)len);
-        rc = WIP_CERR_INVALID;
-    } else if (c && c->aborted) {
-        oat_warn("%s: the channel was aborted (WIP_CERR_ABORTED); close it", fn);
-        rc = WIP_CERR_ABORTED;
-    } else if (c) {
-        rc = c->ops->write ? c->ops->write(c, buf, len, peer)
-             : peer && peer->n ? WIP_CERR_NOT_SUPPORTED : oat_stream_write(c, buf, len);
-        if (rc == WIP_CERR_NOT_SUPPORTED)
-            oat_warn("%s: %s cannot be written (WIP_CERR_NOT_SUPPORTED)", fn, c->ops->type);
+            oat_warn("%s: %s cannot be %s (WIP_CERR_NOT_SUPPORTED)", fn, c->ops->type,
+                     write ? "written" : "read");
     }
     oat_wip_unlock();
     return rc;
@@ -376,7 +362,7 @@ static int chan_write(wip_channel_t ch, const void *buf, u32 len, const oat_peer
 
 int wip_read(wip_channel_t c, void *buf, u32 len)
 {
-    int rc = chan_read(c, buf, len, NULL, "wip_read");
+    int rc = chan_io(c, false, buf, NULL, len, NULL, "wip_read");
     OAT_CALL_RET("wip_read", rc, rc < 0 ? oat_cerr_name(rc) : NULL, "%p, %p, %u", (void *)c, buf,
                  (unsigned)len);
     return rc;
@@ -384,7 +370,7 @@ int wip_read(wip_channel_t c, void *buf, u32 len)
 
 int wip_write(wip_channel_t c, const void *buf, u32 len)
 {
-    int rc = chan_write(c, buf, len, NULL, "wip_write");
+    int rc = chan_io(c, true, NULL, buf, len, NULL, "wip_write");
     OAT_CALL_RET("wip_write", rc, rc < 0 ? oat_cerr_name(rc) : NULL, "%p, %p, %u", (void *)c, buf,
                  (unsigned)len);
     return rc;
@@ -398,7 +384,7 @@ int wip_readOpts(wip_channel_t c, void *buf, u32 len, ...)
     int rc = oat_peer_opts_fetch(&peer, true, "wip_readOpts", &ap);
     va_end(ap);
     if (rc == 0)
-        rc = chan_read(c, buf, len, &peer, "wip_readOpts");
+        rc = chan_io(c, false, buf, NULL, len, &peer, "wip_readOpts");
     OAT_CALL_RET("wip_readOpts", rc, rc < 0 ? oat_cerr_name(rc) : NULL, "%p, %p, %u, ...",
                  (void *)c, buf, (unsigned)len);
     return rc;
@@ -412,7 +398,7 @@ int wip_writeOpts(wip_channel_t c, const void *buf, u32 len, ...)
     int rc = oat_peer_opts_fetch(&peer, false, "wip_writeOpts", &ap);
     va_end(ap);
     if (rc == 0)
-        rc = chan_write(c, buf, len, &peer, "wip_writeOpts");
+        rc = chan_io(c, true, NULL, buf, len, &peer, "wip_writeOpts");
     OAT_CALL_RET("wip_writeOpts", rc, rc < 0 ? oat_cerr_name(rc) : NULL, "%p, %p, %u, ...",
                  (void *)c, buf, (unsigned)len);
     return rc;
