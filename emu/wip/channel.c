@@ -69,6 +69,21 @@ oat_chan *oat_chan_new(const oat_chan_ops *ops, wip_eventHandler_f evh, void *ct
     return c;
 }
 
+oat_chan *oat_chan_new_tp(const oat_chan_ops *ops, wip_eventHandler_f evh, void *ctx,
+                          size_t tp_size, const char *fn)
+{
+    oat_chan *c = oat_chan_new(ops, evh, ctx, false);
+    void *tp = c ? calloc(1, tp_size) : NULL;
+    if (!tp) {
+        if (c)
+            oat_chan_discard(c);
+        oat_warn("%s: out of memory (WIP_CERR_MEMORY): no channel", fn);
+        return NULL;
+    }
+    c->tp = tp;
+    return c;
+}
+
 static bool chan_listed(const oat_chan *c)
 {
     for (const oat_chan *it = all_chans; it; it = it->next_all)

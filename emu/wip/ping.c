@@ -511,15 +511,12 @@ static wip_channel_t ping_create(const char *fn, const ascii *host, wip_eventHan
         return NULL;
     }
     oat_wip_lock();
-    oat_chan *c = oat_chan_new(&ping_ops, evh, ctx, false);
-    ping_tp *t = c ? calloc(1, sizeof *t) : NULL;
-    if (!t) {
-        if (c)
-            oat_chan_discard(c);
+    oat_chan *c = oat_chan_new_tp(&ping_ops, evh, ctx, sizeof(ping_tp), fn);
+    if (!c) {
         oat_wip_unlock();
-        oat_warn("%s: out of memory (WIP_CERR_MEMORY): no channel", fn);
         return NULL;
     }
+    ping_tp *t = c->tp;
     t->chan = c;
     atomic_init(&t->refs, 1);
     t->owner = c->owner;
@@ -528,7 +525,6 @@ static wip_channel_t ping_create(const char *fn, const ascii *host, wip_eventHan
     t->timeout_ms = PING_DEFAULT_TIMEOUT_MS;
     t->size = PING_DEFAULT_SIZE;
     t->fd = t->tfd = -1;
-    c->tp = t;
     if (ap && oat_chan_set_list(c, fn, opt, ap) != 0) {
         oat_chan_discard(c);
         oat_wip_unlock();

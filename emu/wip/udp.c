@@ -649,20 +649,16 @@ static wip_channel_t udp_create(const char *fn, wip_eventHandler_f evh, void *ct
         return NULL;
     }
     oat_wip_lock();
-    oat_chan *c = oat_chan_new(&udp_ops, evh, ctx, false);
-    udp_tp *t = c ? calloc(1, sizeof *t) : NULL;
-    if (!t) {
-        if (c)
-            oat_chan_discard(c);
+    oat_chan *c = oat_chan_new_tp(&udp_ops, evh, ctx, sizeof(udp_tp), fn);
+    if (!c) {
         oat_wip_unlock();
-        oat_warn("%s: out of memory (WIP_CERR_MEMORY): no channel", fn);
         return NULL;
     }
+    udp_tp *t = c->tp;
     t->chan = c;
     t->refs = 1;
     t->fd = -1;
     t->rcv_size = OAT_WIP_BUF_DEFAULT;
-    c->tp = t;
     c->read_armed = true;
     int rc = ap ? oat_chan_set_list(c, fn, opt, ap) : 0;
     if (rc == 0 && (t->bound || t->peer_port) && (!t->bound || !t->peer_port)) {

@@ -129,6 +129,10 @@ struct wip_channel_ {
 /* Create a channel owned by the calling task, state BUSY, one reference held by the
  * application handle and one by the transport. stream: with rings of the default sizes. */
 oat_chan *oat_chan_new(const oat_chan_ops *ops, wip_eventHandler_f evh, void *ctx, bool stream);
+/* The same, not a stream, with a zeroed transport block of tp_size in c->tp; NULL (and a
+ * trace naming fn) when memory runs out. Lock held. */
+oat_chan *oat_chan_new_tp(const oat_chan_ops *ops, wip_eventHandler_f evh, void *ctx,
+                          size_t tp_size, const char *fn);
 /* NULL, freed or closed handles are refused with a trace; returns the channel or NULL and
  * sets *err (WIP_CERR_INVALID or WIP_CERR_CSTATE). Lock held. */
 oat_chan *oat_chan_check(wip_channel_t c, const char *fn, int *err);
