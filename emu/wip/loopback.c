@@ -208,9 +208,11 @@ static void connect_event(void *arg)
             st->peer = c;
             c->tp = ct;
             s->tp = st;
-            c->local_port = next_ephemeral++;
-            if (next_ephemeral == 0)
-                next_ephemeral = 49152;
+            if (c->local_port == 0) {
+                c->local_port = next_ephemeral++;
+                if (next_ephemeral == 0)
+                    next_ephemeral = 49152;
+            }
             s->local_port = port;
             c->peer_port = port;
             s->peer_port = c->local_port;

@@ -66,6 +66,13 @@ wip_channel_t wip_TCPClientCreateOpts(const ascii *host, u16 port, wip_eventHand
 int oat_tcp_opt_set(oat_chan *c, int opt, const oat_optval *v)
 {
     switch (opt) {
+    case WIP_COPT_PORT:                  /* a client's local port, before it connects */
+        if (c->state != WIP_CSTATE_BUSY || c->tp)
+            return WIP_CERR_CSTATE;
+        if (v->num > 65535)
+            return WIP_CERR_OUT_OF_RANGE;
+        c->local_port = (uint16_t)v->num;
+        return 0;
     case WIP_COPT_NODELAY: c->nodelay = v->num != 0; return 0;
     case WIP_COPT_KEEPALIVE: c->keepalive = v->num; return 0;
     case WIP_COPT_TTL:
@@ -119,6 +126,8 @@ static unsigned live_spawns(const oat_chan *server)
 
 static int server_set_opt(oat_chan *c, int opt, const oat_optval *v)
 {
+    if (opt == WIP_COPT_PORT)
+        return WIP_CERR_NOT_SUPPORTED;   /* the port is the one it listens on */
     if (opt != WIP_COPT_PEND_SRV_MAX)
         return oat_tcp_opt_set(c, opt, v);
     if (v->num < 1 || v->num > 64)

@@ -292,6 +292,20 @@ static void apply_socket_options(oat_chan *c, int fd)
     setsockopt(fd, IPPROTO_IP, IP_TOS, &tos, sizeof tos);
 }
 
+/* WIP_COPT_PORT on a client: the host socket's local port (a failure is traced and the
+ * kernel's choice kept). */
+static void bind_local_port(oat_chan *c, int fd)
+{
+    if (c->local_port == 0)
+        return;
+    int on = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+    struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(c->local_port) };
+    if (bind(fd, (struct sockaddr *)&a, sizeof a) != 0)
+        oat_warn("TCP client: local port %u is not free on the host (%s); another one is used",
+                 c->local_port, strerror(errno));
+}
+
 static void resolved(void *arg, int err, const struct sockaddr_in *addr)
 {
     host_tp *t = arg;
@@ -306,6 +320,7 @@ static void resolved(void *arg, int err, const struct sockaddr_in *addr)
                 fail(c, oat_tcp_errno_to_cerr(errno), "no socket for");
             } else {
                 apply_socket_options(c, t->fd);
+                bind_local_port(c, t->fd);
                 unsigned timeout_ms = (unsigned)(oat_cfg()->connect_timeout_us / 1000);
                 setsockopt(t->fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &timeout_ms, sizeof timeout_ms);
                 if (connect(t->fd, (const struct sockaddr *)addr, sizeof *addr) == 0 ||

@@ -413,6 +413,26 @@ TEST_F(Loopback, AddressOptionsNameBothEndsOfThePair)
     EXPECT_STREQ("127.0.0.1", addr);
 }
 
+TEST_F(Loopback, AClientLocalPortIsTheOneAskedAndFixedOnceConnected)
+{
+    u16 port = 0, seen = 0;
+    int late = 0;
+    task([&] {
+        server = wip_TCPServerCreate(kPort, handler, &srv_ctx);
+        client = wip_TCPClientCreateOpts("127.0.0.1", kPort, handler, &cli_ctx, WIP_COPT_PORT,
+                                         4321, WIP_COPT_END);
+    });
+    find_spawned();
+    task([&] {
+        wip_getOpts(client, WIP_COPT_PORT, &port, WIP_COPT_END);
+        wip_getOpts(spawned, WIP_COPT_PEER_PORT, &seen, WIP_COPT_END);
+        late = wip_setOpts(client, WIP_COPT_PORT, 1111, WIP_COPT_END);
+    });
+    EXPECT_EQ(4321, port);
+    EXPECT_EQ(4321, seen);
+    EXPECT_EQ(WIP_CERR_CSTATE, late);
+}
+
 // ---- the TCP server's spawn model ----
 
 TEST_F(Loopback, SpawnedChannelsReportToTheServerHandlerWithItsCtxOpenFirst)
