@@ -10,5 +10,6 @@
 #include "wip_udp.h"
 #include "wip_ping.h"
 #include "wip_eth.h"
+#include "wip_ssl.h"
 
 #endif

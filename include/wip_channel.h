@@ -105,9 +105,9 @@ typedef enum {
     WIP_COPT_TYPE,              /* FTP: 'A' or 'I' */
     WIP_COPT_PASSIVE,           /* FTP: bool */
     WIP_COPT_ACCOUNT,           /* FTP: const ascii* */
-    /* security library */
-    WIP_COPT_CERT_AUTHORITY,
-    WIP_COPT_VERIFY,
+    /* security library (wip_ssl.h) */
+    WIP_COPT_CERT_AUTHORITY,    /* trusted CA(s), PEM text (const ascii*) */
+    WIP_COPT_VERIFY,            /* WIP_SSL_NEVER / WIP_SSL_OPTIONAL / WIP_SSL_ALWAYS */
     /* SMTP */
     WIP_COPT_SMTP_AUTH_TYPE,
     WIP_COPT_SMTP_SENDER,
@@ -125,6 +125,14 @@ typedef enum {
     WIP_COPT_HTTP_DATA_ENCOD,
     WIP_COPT_HTTP_STATUS_CODE,
     WIP_COPT_HTTP_STATUS_REASON,
+    /* security library, oatemu's names for what the spec leaves unknown (docs/decisions.md) */
+    WIP_COPT_CERT_AUTHORITY_DER,  /* const u8 *der, u32 len */
+    WIP_COPT_CERT_AUTHORITY_FILE, /* const ascii *path (PEM or DER) */
+    WIP_COPT_SSL_HOSTNAME,      /* const ascii*: SNI and name checked (default: the peer name) */
+    WIP_COPT_SSL_CLIENT_CERT,   /* const ascii*: PEM client certificate */
+    WIP_COPT_SSL_CLIENT_KEY,    /* const ascii*: PEM private key of the client certificate */
+    WIP_COPT_SSL_MIN_VERSION,   /* WIP_SSL_TLS_1_0 .. WIP_SSL_TLS_1_3 */
+    WIP_COPT_SSL_CIPHERS,       /* const ascii*: OpenSSL cipher list (TLS 1.2 and below) */
     WIP_COPT_LAST
 } wip_channelOption_e;
 

@@ -35,6 +35,8 @@ static const char help_text[] =
 "  --bearer=<spec>             OATEMU_BEARER    bearer behaviour (delay, fail, drop after)\n"
 "  --connect-timeout=<dur>     OATEMU_CONNECT_TIMEOUT  host TCP connects give up after\n"
 "                                               this long (default 30s)\n"
+"  --ssl-keylog=<path>         OATEMU_SSL_KEYLOG  append TLS session secrets (SSLKEYLOGFILE\n"
+"                                               format, for Wireshark); SSLKEYLOGFILE too\n"
 "  --sim-pin=<pin>             OATEMU_SIM_PIN   the SIM's PIN (default: no PIN)\n"
 "  --creg=1|5                  OATEMU_CREG      network registration shown by AT+CREG? (1 home,\n"
 "                                               5 roaming; default 1)\n"
@@ -278,6 +280,8 @@ int oat_config_set(oat_config *c, const char *name, const char *v, char *err, si
         if (!expose_valid(v))
             return fail(err, errlen, "--expose: '%s' is not <module port>:<host port>,...", v);
         return copy_str(c->expose, sizeof c->expose, name, v, err, errlen);
+    } else if (!strcmp(name, "ssl-keylog")) {
+        return copy_str(c->ssl_keylog, sizeof c->ssl_keylog, name, v, err, errlen);
     } else if (!strcmp(name, "connect-timeout")) {
         if (oat_parse_duration_us(v, &c->connect_timeout_us) || c->connect_timeout_us < 1000)
             return fail(err, errlen, "--connect-timeout: '%s' is not a duration of 1ms or more", v);
@@ -316,7 +320,8 @@ static const struct {
     { "OATEMU_HOST_MAP", "host-map" }, { "OATEMU_EXPOSE", "expose" },
     { "OATEMU_BEARER", "bearer" },     { "OATEMU_SIM_PIN", "sim-pin" },
     { "OATEMU_CREG", "creg" },         { "OATEMU_RTC", "rtc" },
-    { "OATEMU_CONNECT_TIMEOUT", "connect-timeout" },
+    { "OATEMU_CONNECT_TIMEOUT", "connect-timeout" }, { "SSLKEYLOGFILE", "ssl-keylog" },
+    { "OATEMU_SSL_KEYLOG", "ssl-keylog" },
 };
 
 int oat_config_load(oat_config *c, int argc, char **argv, char *err, size_t errlen)

@@ -21,7 +21,8 @@ typedef struct oat_config {
     char sim_pin[16];            /* "" = the SIM has no PIN */
     int creg_status;             /* 1 (home) or 5 (roaming) */
     int64_t rtc_start;
-    int64_t connect_timeout_us;  /* host TCP connect gives up (WIP_CERR_TIMEOUT) */           /* seconds since 1970 the RTC shows at boot; < 0 = host time */
+    int64_t connect_timeout_us;  /* host TCP connect gives up (WIP_CERR_TIMEOUT) */
+    char ssl_keylog[512];        /* "" = no TLS key log */           /* seconds since 1970 the RTC shows at boot; < 0 = host time */
 } oat_config;
 
 void oat_config_defaults(oat_config *c, const char *app_name);

@@ -70,9 +70,9 @@ oat_chan *oat_chan_new(const oat_chan_ops *ops, wip_eventHandler_f evh, void *ct
 }
 
 oat_chan *oat_chan_new_tp(const oat_chan_ops *ops, wip_eventHandler_f evh, void *ctx,
-                          size_t tp_size, const char *fn)
+                          bool stream, size_t tp_size, const char *fn)
 {
-    oat_chan *c = oat_chan_new(ops, evh, ctx, false);
+    oat_chan *c = oat_chan_new(ops, evh, ctx, stream);
     void *tp = c ? calloc(1, tp_size) : NULL;
     if (!tp) {
         if (c)
@@ -419,19 +419,23 @@ int wip_writeOpts(wip_channel_t c, const void *buf, u32 len, ...)
     return rc;
 }
 
+void oat_chan_close(oat_chan *c)
+{
+    c->app_closed = true;
+    c->state = WIP_CSTATE_BUSY;
+    if (!c->released)
+        c->ops->close(c);
+    chan_unref(c);
+}
+
 /* The handle dies now, the transport finishes later. */
 static int chan_close(wip_channel_t ch)
 {
     int rc = 0;
     oat_wip_lock();
     oat_chan *c = oat_chan_check(ch, "wip_close", &rc);
-    if (c) {
-        c->app_closed = true;
-        c->state = WIP_CSTATE_BUSY;
-        if (!c->released)
-            c->ops->close(c);
-        chan_unref(c);
-    }
+    if (c)
+        oat_chan_close(c);
     oat_wip_unlock();
     return rc;
 }
@@ -554,18 +558,20 @@ void oat_chan_reset(bool module_stop)
         }
         return;
     }
-    oat_chan *c = all_chans;
-    while (c) {
-        oat_chan *next = c->next_all;
-        if (!c->app_closed) {
-            c->app_closed = true;
-            c->finalizer = NULL;
-            if (!c->released && c->ops->abort && !c->aborted)
-                c->ops->abort(c);
-            else if (!c->released)
-                c->ops->close(c);
-            chan_unref(c);
-        }
-        c = next;
+    /* From the head each time: ending one channel may free another (an SSL channel and
+     * the TCP channel under it). */
+    for (;;) {
+        oat_chan *c = all_chans;
+        while (c && c->app_closed)
+            c = c->next_all;
+        if (!c)
+            break;
+        c->app_closed = true;
+        c->finalizer = NULL;
+        if (!c->released && c->ops->abort && !c->aborted)
+            c->ops->abort(c);
+        else if (!c->released)
+            c->ops->close(c);
+        chan_unref(c);
     }
 }

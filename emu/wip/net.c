@@ -140,6 +140,7 @@ void oat_wip_stop(void)
     oat_chan_reset(true);
     oat_bearer_reset();
     oat_mport_reset();
+    oat_ssl_reset();
     net_up = false;
     oat_wip_unlock();
 }

@@ -6,7 +6,10 @@
 
 #include <stdio.h>
 
-typedef enum { ARG_NONE, ARG_NUM, ARG_STR, ARG_STR2, ARG_FN, ARG_PTR, ARG_PTR2, ARG_BUF, ARG_NAMEBUF } arg_kind;
+typedef enum {
+    ARG_NONE, ARG_NUM, ARG_STR, ARG_STR2, ARG_FN, ARG_PTR, ARG_PTR2, ARG_BUF, ARG_NAMEBUF,
+    ARG_PTRLEN     /* a pointer and a u32 length */
+} arg_kind;
 
 typedef struct {
     const char *name;
@@ -60,6 +63,13 @@ static const opt_info opts[WIP_COPT_LAST] = {
     [WIP_COPT_HTTP_DATA_ENCOD] = { "WIP_COPT_HTTP_DATA_ENCOD", ARG_NUM, ARG_PTR },
     [WIP_COPT_HTTP_STATUS_CODE] = { "WIP_COPT_HTTP_STATUS_CODE", ARG_NONE, ARG_PTR },
     [WIP_COPT_HTTP_STATUS_REASON] = { "WIP_COPT_HTTP_STATUS_REASON", ARG_NONE, ARG_BUF },
+    [WIP_COPT_CERT_AUTHORITY_DER] = { "WIP_COPT_CERT_AUTHORITY_DER", ARG_PTRLEN, ARG_NONE },
+    [WIP_COPT_CERT_AUTHORITY_FILE] = { "WIP_COPT_CERT_AUTHORITY_FILE", ARG_STR, ARG_NONE },
+    [WIP_COPT_SSL_HOSTNAME] = { "WIP_COPT_SSL_HOSTNAME", ARG_STR, ARG_NONE },
+    [WIP_COPT_SSL_CLIENT_CERT] = { "WIP_COPT_SSL_CLIENT_CERT", ARG_STR, ARG_NONE },
+    [WIP_COPT_SSL_CLIENT_KEY] = { "WIP_COPT_SSL_CLIENT_KEY", ARG_STR, ARG_NONE },
+    [WIP_COPT_SSL_MIN_VERSION] = { "WIP_COPT_SSL_MIN_VERSION", ARG_NUM, ARG_PTR },
+    [WIP_COPT_SSL_CIPHERS] = { "WIP_COPT_SSL_CIPHERS", ARG_STR, ARG_NONE },
 };
 
 const char *oat_opt_name(int opt)
@@ -106,6 +116,10 @@ int oat_opt_fetch(int opt, bool get, va_list *ap, oat_optval *v)
     case ARG_NAMEBUF:
         v->str = va_arg(*ap, const char *);
         v->buf = va_arg(*ap, char *);
+        v->len = va_arg(*ap, unsigned);
+        break;
+    case ARG_PTRLEN:
+        v->ptr = va_arg(*ap, void *);
         v->len = va_arg(*ap, unsigned);
         break;
     }

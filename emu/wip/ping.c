@@ -511,7 +511,7 @@ static wip_channel_t ping_create(const char *fn, const ascii *host, wip_eventHan
         return NULL;
     }
     oat_wip_lock();
-    oat_chan *c = oat_chan_new_tp(&ping_ops, evh, ctx, sizeof(ping_tp), fn);
+    oat_chan *c = oat_chan_new_tp(&ping_ops, evh, ctx, false, sizeof(ping_tp), fn);
     if (!c) {
         oat_wip_unlock();
         return NULL;

@@ -8,8 +8,8 @@
 
 #include <string.h>
 
-static wip_channel_t client_create(const char *fn, const ascii *host, u16 port,
-                                   wip_eventHandler_f evh, void *ctx, int opt, va_list *ap)
+wip_channel_t oat_tcp_client_create(const char *fn, const ascii *host, u16 port,
+                                    wip_eventHandler_f evh, void *ctx, int opt, va_list *ap)
 {
     if (!oat_net_ready(fn))
         return NULL;
@@ -42,7 +42,7 @@ static wip_channel_t client_create(const char *fn, const ascii *host, u16 port,
 
 wip_channel_t wip_TCPClientCreate(const ascii *host, u16 port, wip_eventHandler_f evh, void *ctx)
 {
-    wip_channel_t c = client_create("wip_TCPClientCreate", host, port, evh, ctx, WIP_COPT_END, NULL);
+    wip_channel_t c = oat_tcp_client_create("wip_TCPClientCreate", host, port, evh, ctx, WIP_COPT_END, NULL);
     OAT_CALL_PTR("wip_TCPClientCreate", c, "\"%s\", %u, %p, %p", host ? host : "(null)",
                  (unsigned)port, (void *)evh, ctx);
     return c;
@@ -53,7 +53,7 @@ wip_channel_t wip_TCPClientCreateOpts(const ascii *host, u16 port, wip_eventHand
 {
     va_list ap;
     va_start(ap, ctx);
-    wip_channel_t c = client_create("wip_TCPClientCreateOpts", host, port, evh, ctx,
+    wip_channel_t c = oat_tcp_client_create("wip_TCPClientCreateOpts", host, port, evh, ctx,
                                     va_arg(ap, int), &ap);
     va_end(ap);
     OAT_CALL_PTR("wip_TCPClientCreateOpts", c, "\"%s\", %u, %p, %p, ...", host ? host : "(null)",

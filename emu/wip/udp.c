@@ -649,7 +649,7 @@ static wip_channel_t udp_create(const char *fn, wip_eventHandler_f evh, void *ct
         return NULL;
     }
     oat_wip_lock();
-    oat_chan *c = oat_chan_new_tp(&udp_ops, evh, ctx, sizeof(udp_tp), fn);
+    oat_chan *c = oat_chan_new_tp(&udp_ops, evh, ctx, false, sizeof(udp_tp), fn);
     if (!c) {
         oat_wip_unlock();
         return NULL;

@@ -129,10 +129,10 @@ struct wip_channel_ {
 /* Create a channel owned by the calling task, state BUSY, one reference held by the
  * application handle and one by the transport. stream: with rings of the default sizes. */
 oat_chan *oat_chan_new(const oat_chan_ops *ops, wip_eventHandler_f evh, void *ctx, bool stream);
-/* The same, not a stream, with a zeroed transport block of tp_size in c->tp; NULL (and a
- * trace naming fn) when memory runs out. Lock held. */
+/* The same with a zeroed transport block of tp_size in c->tp; NULL (and a trace naming
+ * fn) when memory runs out. Lock held. */
 oat_chan *oat_chan_new_tp(const oat_chan_ops *ops, wip_eventHandler_f evh, void *ctx,
-                          size_t tp_size, const char *fn);
+                          bool stream, size_t tp_size, const char *fn);
 /* NULL, freed or closed handles are refused with a trace; returns the channel or NULL and
  * sets *err (WIP_CERR_INVALID or WIP_CERR_CSTATE). Lock held. */
 oat_chan *oat_chan_check(wip_channel_t c, const char *fn, int *err);
@@ -151,6 +151,8 @@ void oat_chan_ref(oat_chan *c);
 void oat_chan_unref(oat_chan *c);
 /* A channel the application never saw (a spawn that failed): freed now (lock held). */
 void oat_chan_discard(oat_chan *c);
+/* wip_close without the call log, for channels the emulator owns (lock held). */
+void oat_chan_close(oat_chan *c);
 /* The transport let go (lock held); the finalizer runs once nothing else holds it. */
 void oat_chan_release(oat_chan *c);
 const char *oat_chan_name(const oat_chan *c, char *buf, size_t len);
@@ -219,6 +221,10 @@ int oat_mport_listen(oat_chan *server, uint16_t port);      /* 0 or WIP_CERR_POR
 void oat_mport_unlisten(oat_chan *server);
 void oat_mport_connect(oat_chan *client, uint16_t port);    /* OPEN or REFUSED later */
 void oat_mport_reset(void);
+/* A TCP client as wip_TCPClientCreateOpts makes it (ap NULL: no options); also the
+ * transport under an SSL channel (tcp.c). */
+wip_channel_t oat_tcp_client_create(const char *fn, const ascii *host, u16 port,
+                                    wip_eventHandler_f evh, void *ctx, int opt, va_list *ap);
 /* Spawned channel of a server (tcp.c): inherits handler, ctx, owner and options; NULL when
  * the server is at WIP_COPT_PEND_SRV_MAX or memory ran out. */
 oat_chan *oat_tcp_spawn(oat_chan *server, const oat_chan_ops *ops);
@@ -233,6 +239,9 @@ void oat_tcp_host_unlisten(oat_chan *server);
 extern const oat_chan_ops oat_tcp_loop_ops;
 /* The WIP_CERR_* of a host socket errno (refused, unreachable, timeout, reset...). */
 int oat_tcp_errno_to_cerr(int e);
+
+/* The Security library's state goes (module stop; ssl.c). */
+void oat_ssl_reset(void);
 
 /* Service lifecycle (module start/stop). */
 void oat_wip_stop(void);
