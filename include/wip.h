@@ -11,5 +11,7 @@
 #include "wip_ping.h"
 #include "wip_eth.h"
 #include "wip_ssl.h"
+#include "wip_file.h"
+#include "wip_smtp.h"
 
 #endif

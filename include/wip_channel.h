@@ -133,6 +133,8 @@ typedef enum {
     WIP_COPT_SSL_CLIENT_KEY,    /* const ascii*: PEM private key of the client certificate */
     WIP_COPT_SSL_MIN_VERSION,   /* WIP_SSL_TLS_1_0 .. WIP_SSL_TLS_1_3 */
     WIP_COPT_SSL_CIPHERS,       /* const ascii*: OpenSSL cipher list (TLS 1.2 and below) */
+    /* SMTP, oatemu's */
+    WIP_COPT_SMTP_EHLO,         /* const ascii*: the name given in EHLO/HELO */
     WIP_COPT_LAST
 } wip_channelOption_e;
 

@@ -221,6 +221,45 @@ static int64_t host_now_us(void)
     return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
+/* Replies awaited from host peers: each holds the virtual clock until it ends or until its
+ * host-time deadline passes (0 = free slot). */
+#define MAX_WAITS 256
+static int64_t waits[MAX_WAITS];
+
+int oat_io_wait_begin(int64_t real_us)
+{
+    int64_t until = host_now_us() + real_us;
+    pthread_mutex_lock(&loop_mu);
+    int token = -1;
+    for (int i = 0; i < MAX_WAITS && token < 0; i++)
+        if (waits[i] == 0)
+            token = i;
+    if (token >= 0)
+        waits[token] = until;
+    pthread_mutex_unlock(&loop_mu);
+    return token;
+}
+
+void oat_io_wait_end(int token)
+{
+    if (token < 0 || token >= MAX_WAITS)
+        return;
+    pthread_mutex_lock(&loop_mu);
+    waits[token] = 0;
+    pthread_mutex_unlock(&loop_mu);
+    oat_loop_wakeup();
+}
+
+/* With loop_mu held: host time left before the last awaited reply may be given up (0: none). */
+static int64_t waits_left(int64_t now)
+{
+    int64_t left = 0;
+    for (int i = 0; i < MAX_WAITS; i++)
+        if (waits[i] > now && waits[i] - now > left)
+            left = waits[i] - now;
+    return left;
+}
+
 void oat_io_hold(int64_t real_us)
 {
     int64_t until = host_now_us() + real_us;
@@ -236,7 +275,11 @@ static int virtual_step(void)
     bool host_busy = pending_io > 0 || calls_head != NULL;
     int64_t limit = clock_limit;
     uint64_t asked = settle_asked;   /* read with the limit: a settle asked later waits */
-    int64_t hold_left = hold_until - host_now_us();
+    int64_t host_now = host_now_us();
+    int64_t hold_left = hold_until - host_now;
+    int64_t wait_left = waits_left(host_now);
+    if (wait_left > hold_left)
+        hold_left = wait_left;
     pthread_mutex_unlock(&loop_mu);
     if (host_busy || !oat_sched_idle())
         return -1;
@@ -361,6 +404,7 @@ int oat_loop_start(void)
     stop_code = 0;
     pending_io = 0;
     hold_until = 0;
+    memset(waits, 0, sizeof waits);
     /* Virtual time stands still until the owner lets it run (main) or steps it (tests). */
     clock_limit = oat_clock_is_virtual() ? 0 : INT64_MAX;
     end_us = INT64_MAX;

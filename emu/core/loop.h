@@ -25,6 +25,11 @@ void oat_io_pending_add(int delta);
  * time after it (a reply may be on its way); the module still settles at the current
  * instant. */
 void oat_io_hold(int64_t real_us);
+/* A reply awaited from a host peer: the virtual clock does not jump until oat_io_wait_end
+ * or until real_us of host time passed (then the emulated timeout may come). Returns a
+ * token (-1 when too many waits: the clock is then simply not held). */
+int oat_io_wait_begin(int64_t real_us);
+void oat_io_wait_end(int token);
 
 /* Virtual clock limit: the clock never moves past it (INT64_MAX = free running). Tests set
  * it to step time; --run-for sets the end. */

@@ -70,6 +70,7 @@ static const opt_info opts[WIP_COPT_LAST] = {
     [WIP_COPT_SSL_CLIENT_KEY] = { "WIP_COPT_SSL_CLIENT_KEY", ARG_STR, ARG_NONE },
     [WIP_COPT_SSL_MIN_VERSION] = { "WIP_COPT_SSL_MIN_VERSION", ARG_NUM, ARG_PTR },
     [WIP_COPT_SSL_CIPHERS] = { "WIP_COPT_SSL_CIPHERS", ARG_STR, ARG_NONE },
+    [WIP_COPT_SMTP_EHLO] = { "WIP_COPT_SMTP_EHLO", ARG_STR, ARG_NONE },
 };
 
 const char *oat_opt_name(int opt)

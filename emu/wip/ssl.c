@@ -60,7 +60,7 @@ static size_t pull(oat_chan *c, ssl_tp *t)
 {
     size_t moved = 0;
     bool wanted = t->handshaking || t->closing || oat_ring_room(&c->rcv) > 0;
-    while (wanted && t->inner && BIO_ctrl_pending(t->net_in) < 65536) {
+    while (wanted && t->inner && !t->inner->app_closed && BIO_ctrl_pending(t->net_in) < 65536) {
         uint8_t buf[8192];
         int n = oat_stream_read(t->inner, buf, sizeof buf);
         if (n <= 0)

@@ -88,6 +88,12 @@ typedef struct {
     int (*abort)(oat_chan *c);
     /* Free transport state; the channel is gone right after. */
     void (*destroy)(oat_chan *c);
+    /* Session channels: open a data channel (wip_putFile / wip_getFile); NULL with a trace
+     * naming fn when it cannot. Lock held. */
+    oat_chan *(*put_file)(oat_chan *session, wip_eventHandler_f evh, void *ctx, int opt,
+                          va_list *ap, const char *fn);
+    oat_chan *(*get_file)(oat_chan *session, wip_eventHandler_f evh, void *ctx, int opt,
+                          va_list *ap, const char *fn);
 } oat_chan_ops;
 
 struct wip_channel_ {

@@ -1,0 +1,71 @@
+/* file.c: wip_putFile / wip_getFile, the data channels of session channels (SMTP now; FTP
+ * and HTTP when they come): the session's type opens the channel, others refuse loudly. */
+#include "wip/wip_internal.h"
+#include "core/calls.h"
+#include "core/log.h"
+
+static wip_channel_t open_file(bool put, wip_channel_t session, const ascii *name,
+                               wip_eventHandler_f evh, void *ctx, int opt, va_list *ap,
+                               const char *fn)
+{
+    int err;
+    oat_wip_lock();
+    oat_chan *s = oat_chan_check(session, fn, &err);
+    oat_chan *d = NULL;
+    if (s) {
+        oat_chan *(*open)(oat_chan *, wip_eventHandler_f, void *, int, va_list *, const char *) =
+            put ? s->ops->put_file : s->ops->get_file;
+        if (open)
+            d = open(s, evh, ctx, opt, ap, fn);
+        else
+            oat_warn("%s: a %s has no %s data channel (WIP_CERR_NOT_SUPPORTED)", fn, s->ops->type,
+                     put ? "sending" : "receiving");
+    }
+    oat_wip_unlock();
+    (void)name;   /* SMTP ignores it; FTP and HTTP will use it */
+    return d;
+}
+
+wip_channel_t wip_putFile(wip_channel_t session, const ascii *name, wip_eventHandler_f evh,
+                          void *ctx)
+{
+    wip_channel_t d = open_file(true, session, name, evh, ctx, WIP_COPT_END, NULL, "wip_putFile");
+    OAT_CALL_PTR("wip_putFile", d, "%p, \"%s\", %p, %p", (void *)session, name ? name : "(null)",
+                 (void *)evh, ctx);
+    return d;
+}
+
+wip_channel_t wip_putFileOpts(wip_channel_t session, const ascii *name, wip_eventHandler_f evh,
+                              void *ctx, ...)
+{
+    va_list ap;
+    va_start(ap, ctx);
+    wip_channel_t d = open_file(true, session, name, evh, ctx, va_arg(ap, int), &ap,
+                                "wip_putFileOpts");
+    va_end(ap);
+    OAT_CALL_PTR("wip_putFileOpts", d, "%p, \"%s\", %p, %p, ...", (void *)session,
+                 name ? name : "(null)", (void *)evh, ctx);
+    return d;
+}
+
+wip_channel_t wip_getFile(wip_channel_t session, const ascii *name, wip_eventHandler_f evh,
+                          void *ctx)
+{
+    wip_channel_t d = open_file(false, session, name, evh, ctx, WIP_COPT_END, NULL, "wip_getFile");
+    OAT_CALL_PTR("wip_getFile", d, "%p, \"%s\", %p, %p", (void *)session, name ? name : "(null)",
+                 (void *)evh, ctx);
+    return d;
+}
+
+wip_channel_t wip_getFileOpts(wip_channel_t session, const ascii *name, wip_eventHandler_f evh,
+                              void *ctx, ...)
+{
+    va_list ap;
+    va_start(ap, ctx);
+    wip_channel_t d = open_file(false, session, name, evh, ctx, va_arg(ap, int), &ap,
+                                "wip_getFileOpts");
+    va_end(ap);
+    OAT_CALL_PTR("wip_getFileOpts", d, "%p, \"%s\", %p, %p, ...", (void *)session,
+                 name ? name : "(null)", (void *)evh, ctx);
+    return d;
+}

@@ -1,0 +1,56 @@
+/* smtp_internal.h: the pieces of the SMTP client: the reply reader (smtp_reply.c), the
+ * message writer (smtp_message.c: header from the data channel's options, CRLF and
+ * dot-stuffing of the body) and the protocol engine with its channels (smtp.c). */
+#ifndef OAT_SMTP_INTERNAL_H
+#define OAT_SMTP_INTERNAL_H
+
+#include "wip/wip_internal.h"
+
+#include <stddef.h>
+
+/* ---- replies: "250-..." lines up to "250 ..." ---- */
+#define OAT_SMTP_LINE_MAX 1024
+typedef struct {
+    char line[OAT_SMTP_LINE_MAX];
+    size_t len;
+    bool overflow;
+    int code;                       /* of the reply being read */
+    char text[4096];                /* its lines, '\\n'-separated, codes stripped */
+    size_t text_len;
+} oat_smtp_reader;
+
+/* Feed bytes; returns how many were used. *complete is set when a whole reply ended (code
+ * and text then in r; the caller takes them before feeding more). A malformed line gives
+ * code -1. */
+size_t oat_smtp_read(oat_smtp_reader *r, const char *bytes, size_t len, bool *complete);
+void oat_smtp_reader_reset(oat_smtp_reader *r);
+
+/* ---- the message ---- */
+typedef struct {
+    bool line_start;                /* the next body byte begins a line */
+    bool skip_lf;                   /* a CR was turned into CRLF: drop the LF after it */
+} oat_smtp_body;
+
+/* Turn body bytes into wire form (CRLF line ends, leading '.' doubled). out must hold
+ * 2 * len bytes; returns the bytes written to out. */
+size_t oat_smtp_body_encode(oat_smtp_body *b, const uint8_t *in, size_t len, uint8_t *out);
+/* The end of data: CRLF if the body did not end a line, then ".CRLF". out: 5 bytes. */
+size_t oat_smtp_body_end(const oat_smtp_body *b, uint8_t *out);
+
+typedef struct {
+    const char *sender, *sender_name, *to, *cc, *subject, *ehlo;
+    long long rtc;                  /* seconds since 1970 for the Date header */
+    unsigned serial;                /* for the Message-ID */
+} oat_smtp_header_fields;
+/* The header block (ending with the blank line), malloc'd; NULL without memory. */
+char *oat_smtp_header(const oat_smtp_header_fields *f);
+
+/* Addresses of a comma-separated list ("<a@b>,c@d"), each without its angle brackets, in a
+ * malloc'd NULL-terminated array; *count set. NULL when a name is empty or too long. */
+char **oat_smtp_addresses(const char *list, int *count);
+void oat_smtp_addresses_free(char **a);
+
+/* Base64 of len bytes into out (4 * ((len + 2) / 3) + 1 bytes). */
+void oat_base64(const uint8_t *in, size_t len, char *out);
+
+#endif

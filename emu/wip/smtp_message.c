@@ -1,0 +1,159 @@
+/* smtp_message.c: what the SMTP client puts on the wire for a mail: the header it builds
+ * (Date from the module's RTC, From, To, Cc, Subject, Message-ID), the body with CRLF line
+ * ends and dot-stuffing (lines starting with "." and blank lines survive), the end of data,
+ * recipient lists, and base64 for AUTH. */
+#include "wip/smtp_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+size_t oat_smtp_body_encode(oat_smtp_body *b, const uint8_t *in, size_t len, uint8_t *out)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < len; i++) {
+        uint8_t c = in[i];
+        if (b->skip_lf) {
+            b->skip_lf = false;
+            if (c == '\n')
+                continue;
+        }
+        if (c == '\r' || c == '\n') {
+            out[o++] = '\r';
+            out[o++] = '\n';
+            b->skip_lf = c == '\r';
+            b->line_start = true;
+            continue;
+        }
+        if (b->line_start && c == '.')
+            out[o++] = '.';
+        out[o++] = c;
+        b->line_start = false;
+    }
+    return o;
+}
+
+size_t oat_smtp_body_end(const oat_smtp_body *b, uint8_t *out)
+{
+    size_t o = 0;
+    if (!b->line_start) {
+        out[o++] = '\r';
+        out[o++] = '\n';
+    }
+    memcpy(out + o, ".\r\n", 3);
+    return o + 3;
+}
+
+static void append(char **buf, size_t *len, size_t *cap, const char *fmt, const char *a,
+                   const char *b)
+{
+    int need = snprintf(NULL, 0, fmt, a, b);
+    if (!*buf || need < 0)
+        return;
+    if (*len + (size_t)need + 1 > *cap) {
+        size_t cap2 = (*cap + (size_t)need + 1) * 2;
+        char *grown = realloc(*buf, cap2);
+        if (!grown) {
+            free(*buf);
+            *buf = NULL;
+            return;
+        }
+        *buf = grown;
+        *cap = cap2;
+    }
+    snprintf(*buf + *len, *cap - *len, fmt, a, b);
+    *len += (size_t)need;
+}
+
+/* "<a@b>" for an address given with or without brackets. */
+static void bracketed(const char *addr, char *out, size_t len)
+{
+    while (*addr == ' ')
+        addr++;
+    snprintf(out, len, addr[0] == '<' ? "%s" : "<%s>", addr);
+}
+
+char *oat_smtp_header(const oat_smtp_header_fields *f)
+{
+    size_t len = 0, cap = 512;
+    char *h = malloc(cap);
+    char date[64], from[300], id[160];
+    time_t t = (time_t)f->rtc;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S +0000", &tm);
+    bracketed(f->sender ? f->sender : "", from, sizeof from);
+    snprintf(id, sizeof id, "<%lld.%u@%s>", f->rtc, f->serial, f->ehlo);
+    append(&h, &len, &cap, "Date: %s%s\r\n", date, "");
+    if (f->sender_name && *f->sender_name)
+        append(&h, &len, &cap, "From: \"%s\" %s\r\n", f->sender_name, from);
+    else
+        append(&h, &len, &cap, "From: %s%s\r\n", from, "");
+    if (f->to && *f->to)
+        append(&h, &len, &cap, "To: %s%s\r\n", f->to, "");
+    if (f->cc && *f->cc)
+        append(&h, &len, &cap, "Cc: %s%s\r\n", f->cc, "");
+    if (f->subject)
+        append(&h, &len, &cap, "Subject: %s%s\r\n", f->subject, "");
+    append(&h, &len, &cap, "Message-ID: %s%s\r\n", id, "");
+    append(&h, &len, &cap, "%s%s\r\n", "", "");
+    return h;
+}
+
+char **oat_smtp_addresses(const char *list, int *count)
+{
+    *count = 0;
+    size_t n = 1;
+    for (const char *p = list; p && *p; p++)
+        n += *p == ',';
+    char **a = calloc(n + 1, sizeof *a);
+    if (!a || !list)
+        return a;
+    const char *p = list;
+    while (*p) {
+        size_t len = strcspn(p, ",");
+        const char *s = p, *e = p + len;
+        while (s < e && (*s == ' ' || *s == '<'))
+            s++;
+        while (e > s && (e[-1] == ' ' || e[-1] == '>'))
+            e--;
+        if (e == s || e - s > 254) {
+            oat_smtp_addresses_free(a);
+            return NULL;
+        }
+        a[*count] = strndup(s, (size_t)(e - s));
+        if (!a[*count]) {
+            oat_smtp_addresses_free(a);
+            return NULL;
+        }
+        (*count)++;
+        p += len + (p[len] == ',');
+    }
+    return a;
+}
+
+void oat_smtp_addresses_free(char **a)
+{
+    for (int i = 0; a && a[i]; i++)
+        free(a[i]);
+    free(a);
+}
+
+void oat_base64(const uint8_t *in, size_t len, char *out)
+{
+    static const char t[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    size_t o = 0;
+    for (size_t i = 0; i < len; i += 3) {
+        uint32_t v = (uint32_t)in[i] << 16;
+        if (i + 1 < len)
+            v |= (uint32_t)in[i + 1] << 8;
+        if (i + 2 < len)
+            v |= in[i + 2];
+        out[o++] = t[(v >> 18) & 63];
+        out[o++] = t[(v >> 12) & 63];
+        out[o++] = i + 1 < len ? t[(v >> 6) & 63] : '=';
+        out[o++] = i + 2 < len ? t[v & 63] : '=';
+    }
+    out[o] = '\0';
+}

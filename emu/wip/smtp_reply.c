@@ -1,0 +1,61 @@
+/* smtp_reply.c: reads SMTP replies off the wire: multi-line "250-..." continued up to the
+ * line with "250 ...", the code and the text kept for WIP_COPT_SMTP_STATUS_CODE. */
+#include "wip/smtp_internal.h"
+
+#include <ctype.h>
+#include <string.h>
+
+void oat_smtp_reader_reset(oat_smtp_reader *r)
+{
+    memset(r, 0, sizeof *r);
+}
+
+/* One complete line (no CRLF) into the reply; true when it was the last one. */
+static bool take_line(oat_smtp_reader *r)
+{
+    const char *l = r->line;
+    bool ok = r->len >= 3 && isdigit((unsigned char)l[0]) && isdigit((unsigned char)l[1]) &&
+              isdigit((unsigned char)l[2]) && (r->len == 3 || l[3] == ' ' || l[3] == '-');
+    if (!ok) {
+        r->code = -1;
+        return true;
+    }
+    int code = (l[0] - '0') * 100 + (l[1] - '0') * 10 + (l[2] - '0');
+    if (r->text_len > 0 && r->code != code) {
+        r->code = -1;               /* the lines of one reply must share their code */
+        return true;
+    }
+    r->code = code;
+    const char *t = r->len > 4 ? l + 4 : "";
+    size_t n = strlen(t);
+    if (r->text_len > 0 && r->text_len + 1 < sizeof r->text)
+        r->text[r->text_len++] = '\n';
+    if (n > sizeof r->text - 1 - r->text_len)
+        n = sizeof r->text - 1 - r->text_len;
+    memcpy(r->text + r->text_len, t, n);
+    r->text_len += n;
+    r->text[r->text_len] = '\0';
+    return r->len == 3 || l[3] == ' ';
+}
+
+size_t oat_smtp_read(oat_smtp_reader *r, const char *bytes, size_t len, bool *complete)
+{
+    *complete = false;
+    for (size_t i = 0; i < len; i++) {
+        char c = bytes[i];
+        if (c == '\n') {
+            if (r->len > 0 && r->line[r->len - 1] == '\r')
+                r->len--;
+            r->line[r->len] = '\0';
+            bool last = take_line(r);
+            r->len = 0;
+            if (last) {
+                *complete = true;
+                return i + 1;
+            }
+        } else if (r->len < sizeof r->line - 1) {
+            r->line[r->len++] = c;
+        }
+    }
+    return len;
+}
