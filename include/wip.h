@@ -13,5 +13,7 @@
 #include "wip_ssl.h"
 #include "wip_file.h"
 #include "wip_smtp.h"
+#include "wip_ftp.h"
+#include "wip_http.h"
 
 #endif
