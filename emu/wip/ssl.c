@@ -664,6 +664,9 @@ static wip_channel_t client_create(const char *fn, const ascii *host, u16 port,
         oat_wip_unlock();
         return NULL;
     }
+    /* The SSL channel's buffer sizes apply to the connection under it too. */
+    if (oat_ring_resize(&in->snd, c->snd.size) != 0 || oat_ring_resize(&in->rcv, c->rcv.size) != 0)
+        oat_warn("%s: out of memory for the buffers; the defaults stay", fn);
     in->nodelay = c->nodelay;
     in->keepalive = c->keepalive;
     in->ttl = c->ttl;
