@@ -29,6 +29,8 @@ typedef struct {
     oat_chan *inner;            /* the TCP channel carrying the records */
     SSL *ssl;
     BIO *net_in, *net_out;      /* ciphertext from and to the peer */
+    uint8_t wire[32768];        /* records taken from net_out, not yet taken by TCP */
+    size_t wire_len;
     STACK_OF(X509) *cas;        /* the CAs trusted by this channel (for explanations) */
     X509_STORE *own_store;      /* the channel's own WIP_COPT_CERT_AUTHORITY, if given */
     int verify;
@@ -71,38 +73,41 @@ static size_t pull(oat_chan *c, ssl_tp *t)
     return moved;
 }
 
+/* Records made by OpenSSL and not yet taken by the TCP channel. */
+static size_t unsent(const ssl_tp *t)
+{
+    return t->wire_len + BIO_ctrl_pending(t->net_out);
+}
+
 static void ask_write_event(oat_chan *c, ssl_tp *t)
 {
-    if (t->refused && BIO_ctrl_pending(t->net_out) == 0 && c->state == WIP_CSTATE_READY) {
+    if (t->refused && unsent(t) == 0 && c->state == WIP_CSTATE_READY) {
         t->refused = false;
         oat_chan_event(c, WIP_CEV_WRITE, 0);
     }
 }
 
-/* Records from OpenSSL into the TCP channel, as much as its send buffer takes. */
+/* Records into the TCP channel: one write of what waits, as the TCP channel takes it (a
+ * short write there brings its WRITE event, and the next piece goes then). Until all is
+ * taken, SSL writes answer -1, as on the module. */
 static void push(oat_chan *c, ssl_tp *t)
 {
     oat_chan *in = t->inner;
-    while (in && in->state == WIP_CSTATE_READY && BIO_ctrl_pending(t->net_out) > 0) {
-        uint32_t room = oat_ring_room(&in->snd);
-        if (room == 0) {
-            in->write_wanted = true;        /* its WRITE tells when to go on */
-            break;
-        }
-        uint8_t buf[8192];
-        int n = BIO_read(t->net_out, buf, (int)(room < sizeof buf ? room : sizeof buf));
+    while (t->wire_len < sizeof t->wire && BIO_ctrl_pending(t->net_out) > 0) {
+        int n = BIO_read(t->net_out, t->wire + t->wire_len, (int)(sizeof t->wire - t->wire_len));
         if (n <= 0)
             break;
-        int w = oat_stream_write(in, buf, (uint32_t)n);
-        if (w != n) {
-            char name[48];
-            oat_warn("%s: the TCP channel refused %d record bytes", name_of(c, name, sizeof name),
-                     n - (w > 0 ? w : 0));
-            break;
+        t->wire_len += (size_t)n;
+    }
+    if (in && in->state == WIP_CSTATE_READY && t->wire_len > 0) {
+        int n = oat_stream_write(in, t->wire, (uint32_t)t->wire_len);
+        if (n > 0) {
+            memmove(t->wire, t->wire + n, t->wire_len - (size_t)n);
+            t->wire_len -= (size_t)n;
         }
     }
     ask_write_event(c, t);
-    if (t->closing && in && !in->app_closed && BIO_ctrl_pending(t->net_out) == 0)
+    if (t->closing && in && !in->app_closed && unsent(t) == 0)
         oat_chan_close(in);                 /* close_notify is out: the socket goes */
 }
 
@@ -142,6 +147,7 @@ static void handshake(oat_chan *c, ssl_tp *t)
             oat_ssl_explain(name, &t->fail, t->cas, t->host, oat_rtc_seconds());
         oat_info("%s: %s with %s, %s", name, SSL_get_version(t->ssl), t->host,
                  SSL_get_cipher_name(t->ssl));
+        t->refused = false;             /* the WRITE after OPEN answers a refused write */
         oat_chan_opened(c);
         return;
     }
@@ -165,6 +171,7 @@ static void peer_ended(oat_chan *c)
 static void decrypt(oat_chan *c, ssl_tp *t)
 {
     uint32_t before = c->rcv.count;
+    bool ended = false;
     while (!c->peer_closed && c->last_error == 0) {
         uint8_t *p;
         uint32_t span = oat_ring_tail_span(&c->rcv, &p);
@@ -182,7 +189,7 @@ static void decrypt(oat_chan *c, ssl_tp *t)
             break;
         }
         if (err == SSL_ERROR_ZERO_RETURN) {
-            peer_ended(c);              /* close_notify */
+            ended = true;               /* close_notify: after the READ of what came before */
             break;
         }
         char name[48], why[256] = "record error";
@@ -197,6 +204,8 @@ static void decrypt(oat_chan *c, ssl_tp *t)
     }
     if (c->rcv.count > before)
         oat_stream_received(c);
+    if (ended)
+        peer_ended(c);
 }
 
 /* Move everything that can move. Lock held. */
@@ -280,7 +289,7 @@ static int ssl_write(oat_chan *c, const void *buf, uint32_t len, const oat_peer_
                  c->last_error ? "in error" : "ended by the peer");
         return WIP_CERR_CSTATE;
     }
-    if (BIO_ctrl_pending(t->net_out) > 0) {
+    if (unsent(t) > 0) {
         t->refused = true;              /* previous records not sent yet */
         return -1;
     }
