@@ -4,6 +4,7 @@
 #include "wip/wip_internal.h"
 #include "core/loop.h"
 
+#include <arpa/inet.h>
 #include <netdb.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -69,6 +70,15 @@ static void *lookup(void *arg)
     return NULL;
 }
 
+/* A dotted quad needs no lookup: the answer goes to the I/O thread at once. */
+static void numeric_on_loop(void *arg)
+{
+    job *j = arg;
+    j->done(j->arg, 0, &j->addr);
+    oat_io_pending_add(-1);
+    free(j);
+}
+
 void oat_resolve(const char *host, uint16_t port, oat_resolve_done done, void *arg)
 {
     job *j = calloc(1, sizeof *j);
@@ -81,6 +91,12 @@ void oat_resolve(const char *host, uint16_t port, oat_resolve_done done, void *a
     j->done = done;
     j->arg = arg;
     oat_io_pending_add(1);
+    if (inet_pton(AF_INET, host, &j->addr.sin_addr) == 1) {
+        j->addr.sin_family = AF_INET;
+        j->addr.sin_port = htons(port);
+        oat_loop_call(numeric_on_loop, j);
+        return;
+    }
     pthread_mutex_lock(&jobs_mu);
     accepting = true;
     j->next = jobs;
