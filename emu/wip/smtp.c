@@ -47,6 +47,7 @@ typedef struct {
     oat_smtp_body body;
     char *header;                   /* still to send before the body */
     size_t header_off;
+    bool pump_posted;               /* a pump after the current handler is queued */
     oat_alarm *timer;
     struct timeout_ev *timer_ev;
     unsigned timer_gen;
@@ -647,11 +648,38 @@ static const oat_chan_ops session_ops = {
 
 /* ---- the data channel (one mail) ---- */
 
+/* The client moves the body after the writing handler returns, as the module's stack
+ * runs between handlers: a handler that writes in a loop fills the 5840-byte buffer and
+ * then gets 0, whatever it ignores. */
+static void pump_event(void *arg)
+{
+    oat_chan *s = arg;
+    oat_wip_lock();
+    smtp_tp *t = s->tp;
+    if (t) {
+        t->pump_posted = false;
+        pump(s);
+    }
+    oat_chan_unref(s);
+    oat_wip_unlock();
+}
+
+static void pump_drop(void *arg)
+{
+    oat_wip_lock();
+    oat_chan_unref(arg);
+    oat_wip_unlock();
+}
+
 static void data_kick(oat_chan *d)
 {
     data_tp *dt = d->tp;
-    if (dt && dt->session)
-        pump(dt->session);
+    smtp_tp *t = dt && dt->session ? dt->session->tp : NULL;
+    if (!t || t->pump_posted)
+        return;
+    t->pump_posted = true;
+    oat_chan_ref(dt->session);
+    oat_post(dt->session->owner, pump_event, dt->session, pump_drop);
 }
 
 static void data_close(oat_chan *d)
