@@ -135,6 +135,47 @@ cmp "$(gen 7000)" "$(body_of "$work/fail" 1)" || fail "the mail after the failur
 stop_app
 echo "smtp_apps: failures reported (drop during DATA: $drop_result, 550, 535): ok"
 
+# 3b. The root-only rule: with only the intermediate loaded the SSL leg fails (errnum 1)
+#     and the trace says to load the root.
+start_server inter
+start_app "$ok_exe" "$work/inter.app.log"
+printf 'AT+SMTPCA="%s"\r\n' "$work/pki/intermediate.pem" >&3
+send 'AT+SMTPSENDN="rcpt@example.com","intermediate only",1000'
+[[ $result == 1 ]] || fail "intermediate-only CA: +SMTPSEND: $result, 1 (certificate) expected"
+expect_in "$(cat "$app_log")" "is an intermediate; load its root" \
+  "the trace explains that the root must be loaded"
+stop_app
+echo "smtp_apps: intermediate-only CA refused with the explanation: ok"
+
+# 3c. 20 mails under valgrind: no error, nothing definitely lost, no descriptor growth
+#     between the 2nd and the 20th mail.
+start_server vg
+rm -f "$work/at"; mkfifo "$work/at"
+valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
+  "$ok_exe" --at=stdio --clock=virtual --flash-dir="$work/flash-vg" --trace=1 \
+  --host-map=smtp.example.com:465=127.0.0.1:"$port" <"$work/at" >"$work/vg.app.log.at" \
+  2>"$work/vg.app.log" &
+app_pid=$!
+exec 3>"$work/at"
+printf 'AT+SMTPCFG="smtp.example.com",465,"mailer","s3cret","oatemu@example.com"\r\n' >&3
+printf 'AT+SMTPCA="%s"\r\n' "$work/pki/ca.pem" >&3
+app_log=$work/vg.app.log at_log=$work/vg.app.log.at sent=0
+fds_after_2=0
+for ((i = 1; i <= 20; i++)); do
+  send "AT+SMTPSENDN=\"rcpt$i@example.com\",\"vg $i\",4000"
+  [[ $result == 0 ]] || fail "smtp_ssl under valgrind: mail $i: +SMTPSEND: $result"
+  ((i == 2)) && fds_after_2=$(ls /proc/$app_pid/fd | wc -l)
+done
+fds_after_20=$(ls /proc/$app_pid/fd | wc -l)
+((fds_after_20 <= fds_after_2)) ||
+  fail "smtp_ssl: descriptors grew from $fds_after_2 to $fds_after_20 over 18 mails"
+exec 3>&-
+wait "$app_pid" && vg_rc=0 || vg_rc=$?
+app_pid=''
+((vg_rc == 0)) || { tail -40 "$work/vg.app.log" >&2; fail "smtp_ssl: valgrind exit $vg_rc over 20 mails"; }
+grep -q 'never released' "$work/vg.app.log" && fail "smtp_ssl: adl_memGet blocks never released"
+echo "smtp_apps: 20 mails under valgrind, $fds_after_20 descriptors after the 2nd and the 20th: ok"
+
 # 4. smtp_ssl_naive: fine below the buffer, broken above it (pinned). Its data handler
 #    loops wip_write ignoring the count inside one WRITE event; the SMTP client moves the
 #    body only between handlers (as the module's stack does), so what the 5840-byte data
