@@ -260,6 +260,14 @@ static int64_t waits_left(int64_t now)
     return left;
 }
 
+void oat_io_hold_end(void)
+{
+    pthread_mutex_lock(&loop_mu);
+    hold_until = 0;
+    pthread_mutex_unlock(&loop_mu);
+    oat_loop_wakeup();
+}
+
 void oat_io_hold(int64_t real_us)
 {
     int64_t until = host_now_us() + real_us;

@@ -25,6 +25,8 @@ void oat_io_pending_add(int delta);
  * time after it (a reply may be on its way); the module still settles at the current
  * instant. */
 void oat_io_hold(int64_t real_us);
+/* No host connection is left: nothing can be on its way any more. */
+void oat_io_hold_end(void);
 /* A reply awaited from a host peer: the virtual clock does not jump until oat_io_wait_end
  * or until real_us of host time passed (then the emulated timeout may come). Returns a
  * token (-1 when too many waits: the clock is then simply not held). */

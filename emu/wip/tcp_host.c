@@ -335,11 +335,16 @@ static void resolved(void *arg, int err, const struct sockaddr_in *addr)
     oat_wip_unlock();
 }
 
+/* Host connections alive; when the last goes, the virtual clock need not wait for
+ * replies any more (lock held). */
+static int connections;
+
 static host_tp *tp_new(oat_chan *c, int fd)
 {
     host_tp *t = calloc(1, sizeof *t);
     if (!t)
         return NULL;
+    connections++;
     t->chan = c;
     t->refs = 1;
     t->fd = fd;
@@ -492,6 +497,8 @@ static void host_destroy(oat_chan *c)
     host_tp *t = tp_of(c);
     if (!t)
         return;
+    if (--connections == 0)
+        oat_io_hold_end();
     connect_done(t);
     t->chan = NULL;
     c->tp = NULL;
