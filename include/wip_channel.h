@@ -133,8 +133,19 @@ typedef enum {
     WIP_COPT_SSL_CLIENT_KEY,    /* const ascii*: PEM private key of the client certificate */
     WIP_COPT_SSL_MIN_VERSION,   /* WIP_SSL_TLS_1_0 .. WIP_SSL_TLS_1_3 */
     WIP_COPT_SSL_CIPHERS,       /* const ascii*: OpenSSL cipher list (TLS 1.2 and below) */
-    /* SMTP, oatemu's */
+    /* SMTP, oatemu's (wip_smtp.h) */
     WIP_COPT_SMTP_EHLO,         /* const ascii*: the name given in EHLO/HELO */
+    WIP_COPT_SMTP_SECURITY,     /* session: WIP_SMTP_SEC_* */
+    WIP_COPT_SMTP_CLEAR_AUTH,   /* session: bool, send credentials without TLS anyway */
+    WIP_COPT_SMTP_PIPELINING,   /* session: bool, use PIPELINING when offered (default TRUE) */
+    WIP_COPT_SMTP_CHUNKING,     /* session: bool, use BDAT when offered (default TRUE) */
+    WIP_COPT_SMTP_VRFY,         /* session: const ascii*: VRFY it now (result: WIP_CEV_DONE) */
+    WIP_COPT_SMTP_ETRN,         /* session: const ascii*: ETRN it now (result: WIP_CEV_DONE) */
+    WIP_COPT_SMTP_REPLY_TO,     /* data: const ascii*: Reply-To header */
+    WIP_COPT_SMTP_SIZE,         /* data: u32 declared message size (SIZE=) */
+    WIP_COPT_SMTP_DSN_NOTIFY,   /* data: const ascii*: NOTIFY= of every recipient */
+    WIP_COPT_SMTP_DSN_RET,      /* data: const ascii*: RET= ("FULL" or "HDRS") */
+    WIP_COPT_SMTP_DSN_ENVID,    /* data: const ascii*: ENVID= */
     WIP_COPT_LAST
 } wip_channelOption_e;
 

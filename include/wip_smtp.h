@@ -14,13 +14,31 @@ extern "C" {
 typedef enum {
     WIP_SMTP_AUTH_NONE = 0,
     WIP_SMTP_AUTH_CLEAR = 1,     /* AUTH PLAIN */
-    WIP_SMTP_AUTH_MIME64 = 2     /* AUTH LOGIN (base64 user and password) */
+    WIP_SMTP_AUTH_MIME64 = 2,    /* AUTH LOGIN (base64 user and password) */
+    /* oatemu's: the method named, only if the server offers it */
+    WIP_SMTP_AUTH_PLAIN = 3,
+    WIP_SMTP_AUTH_LOGIN = 4,
+    WIP_SMTP_AUTH_CRAM_MD5 = 5,
+    WIP_SMTP_AUTH_XOAUTH2 = 6,   /* WIP_COPT_PASSWORD is the OAuth 2 access token */
+    WIP_SMTP_AUTH_ANONYMOUS = 7,
+    WIP_SMTP_AUTH_BEST = 8       /* the strongest the server offers */
 } wip_smtpClientAuthTypes_e;
+
+/* WIP_COPT_SMTP_SECURITY values (oatemu's); TLS uses the Security library's CA and verify
+ * mode (wip_SSLInitOpts) and checks the server name. */
+#define WIP_SMTP_SEC_NONE               0
+#define WIP_SMTP_SEC_STARTTLS           1   /* required: no STARTTLS offered is an error */
+#define WIP_SMTP_SEC_STARTTLS_IF_OFFERED 2
+#define WIP_SMTP_SEC_TLS                3   /* implicit TLS from the first byte (port 465) */
 
 /* Positive content.error.errnum of an SMTP session (negative ones are WIP_CERR_*): the
  * server's reply code (4xx / 5xx) when it refused, or one of these. */
 #define WIP_SMTP_ERR_PROTOCOL 1      /* a reply that is not SMTP */
 #define WIP_SMTP_ERR_AUTH     2      /* the server offers no AUTH method asked for */
+#define WIP_SMTP_ERR_TLS      3      /* STARTTLS required and not offered, or TLS failed */
+#define WIP_SMTP_ERR_CLEAR    4      /* credentials would go without TLS: not sent */
+#define WIP_SMTP_ERR_SIZE     5      /* the declared size is over the server's SIZE limit */
+#define WIP_SMTP_ERR_UTF8     6      /* UTF-8 addresses and the server has no SMTPUTF8 */
 
 wip_channel_t wip_SMTPClientCreate(const ascii *server, wip_eventHandler_f evh, void *ctx);
 wip_channel_t wip_SMTPClientCreateOpts(const ascii *server, wip_eventHandler_f evh, void *ctx, ...);

@@ -23,8 +23,8 @@
 #define SMTP_DEFAULT_TIMEOUT_MS 60000u
 
 typedef enum {
-    ST_GREETING, ST_EHLO, ST_HELO, ST_AUTH, ST_AUTH_USER, ST_AUTH_PASS, ST_READY,
-    ST_MAIL, ST_RCPT, ST_DATA, ST_BODY, ST_END, ST_QUIT, ST_DEAD
+    ST_GREETING, ST_EHLO, ST_HELO, ST_STARTTLS, ST_TLS_WAIT, ST_AUTH, ST_READY,
+    ST_MAIL, ST_RCPT, ST_DATA, ST_BODY, ST_BDAT, ST_END, ST_OPERATION, ST_QUIT, ST_DEAD
 } smtp_state;
 
 typedef struct {
@@ -32,10 +32,24 @@ typedef struct {
     smtp_state st;
     bool opened;                    /* OPEN told */
     char *user, *password;
-    int auth;
+    int auth;                       /* as asked (WIP_SMTP_AUTH_*) */
+    int method, auth_step;          /* the method running, its 334 count */
     char ehlo[128];
+    char server[256];               /* the name TLS checks */
     uint32_t timeout_ms;
-    bool offers_plain, offers_login;
+    int security;                   /* WIP_SMTP_SEC_* */
+    bool clear_auth, use_pipelining, use_chunking;
+    bool tls;                       /* the session is encrypted */
+    struct {                        /* what the last EHLO offered */
+        bool starttls, pipelining, eightbit, utf8, chunking, dsn;
+        unsigned auth;
+        uint32_t size;              /* 0: not offered; UINT32_MAX: offered, no limit */
+    } caps;
+    bool pipelined;                 /* MAIL, RCPT (and DATA) went in one write */
+    int replies_due;                /* pipelined replies still to come */
+    bool bdat;                      /* the body goes in BDAT chunks */
+    uint8_t tx[16400];              /* message bytes (or a BDAT chunk) not yet taken */
+    size_t tx_len;
     oat_smtp_reader rd;
     int code;                       /* last reply */
     char text[4096];
@@ -56,7 +70,9 @@ typedef struct {
 
 typedef struct {
     oat_chan *session;
-    char *sender, *sender_name, *to, *cc, *bcc, *subject;
+    char *sender, *sender_name, *to, *cc, *bcc, *subject, *reply_to;
+    char *notify, *ret, *envid;
+    uint32_t size;                  /* declared, 0 = not declared */
     bool format_header;
     bool ended;                     /* wip_close: end DATA once the body is out */
 } data_tp;
@@ -168,11 +184,21 @@ static void refused(oat_chan *s, smtp_tp *t, const char *what)
 
 /* ---- commands ---- */
 
+/* Into the connection: a TCP channel takes what fits, an SSL channel all or -1. */
+static int conn_write(oat_chan *in, const void *buf, size_t len)
+{
+    if (!in || in->state != WIP_CSTATE_READY || len == 0)
+        return 0;
+    if (in->ops->write)
+        return in->ops->write(in, buf, (uint32_t)len, NULL);
+    return oat_stream_write(in, buf, (uint32_t)len);
+}
+
 static void flush_out(smtp_tp *t)
 {
     if (!t->inner || t->out_len == 0 || t->inner->state != WIP_CSTATE_READY)
         return;
-    int n = oat_stream_write(t->inner, t->out, (uint32_t)t->out_len);
+    int n = conn_write(t->inner, t->out, t->out_len);
     if (n > 0) {
         memmove(t->out, t->out + n, t->out_len - (size_t)n);
         t->out_len -= (size_t)n;
@@ -210,49 +236,120 @@ static void ready(oat_chan *s, smtp_tp *t)
 
 static void start_auth(oat_chan *s, smtp_tp *t)
 {
-    if (t->auth == WIP_SMTP_AUTH_NONE || !t->user) {
+    if (t->auth == WIP_SMTP_AUTH_NONE || (!t->user && t->auth != WIP_SMTP_AUTH_ANONYMOUS)) {
         ready(s, t);
         return;
     }
-    if (t->auth == WIP_SMTP_AUTH_CLEAR) {
-        size_t ul = strlen(t->user), pl = t->password ? strlen(t->password) : 0;
-        uint8_t raw[520];
-        char b64[700];
-        if (ul + pl + 2 > sizeof raw) {
-            session_fail(s, t, WIP_SMTP_ERR_AUTH, "user name and password are too long");
-            return;
-        }
-        raw[0] = '\0';
-        memcpy(raw + 1, t->user, ul);
-        raw[1 + ul] = '\0';
-        memcpy(raw + 2 + ul, t->password ? t->password : "", pl);
-        oat_base64(raw, ul + pl + 2, b64);
-        t->st = ST_AUTH;
-        send_cmd(s, "AUTH PLAIN %s", b64);
-    } else {
-        t->st = ST_AUTH_USER;
-        send_cmd(s, "AUTH LOGIN");
+    t->method = oat_smtp_auth_method(t->auth, t->caps.auth);
+    if (t->method < 0) {
+        session_fail(s, t, WIP_SMTP_ERR_AUTH, "the server offers no AUTH method that fits the "
+                     "one asked (WIP_COPT_SMTP_AUTH_TYPE)");
+        return;
     }
+    if (!t->tls && t->security != WIP_SMTP_SEC_NONE && !t->clear_auth &&
+        t->method != WIP_SMTP_AUTH_ANONYMOUS) {
+        session_fail(s, t, WIP_SMTP_ERR_CLEAR, "the session is not encrypted: the credentials "
+                     "are not sent (WIP_COPT_SMTP_CLEAR_AUTH allows it)");
+        return;
+    }
+    char cmd[900];
+    if (oat_smtp_auth_first(t->method, t->user, t->password, cmd, sizeof cmd) != 0) {
+        session_fail(s, t, WIP_SMTP_ERR_AUTH, "the user name or password is too long");
+        return;
+    }
+    t->st = ST_AUTH;
+    t->auth_step = 0;
+    send_cmd(s, "%s", cmd);
 }
 
-static void send_b64(oat_chan *s, const char *text)
+/* 334: the method's next answer. */
+static void auth_challenge(oat_chan *s, smtp_tp *t)
 {
-    char b64[700];
-    size_t n = strlen(text ? text : "");
-    if (n > 500)
-        n = 500;
-    oat_base64((const uint8_t *)(text ? text : ""), n, b64);
-    send_cmd(s, "%s", b64);
+    char answer[900];
+    if (oat_smtp_auth_answer(t->method, t->auth_step++, t->text, t->user, t->password, answer,
+                             sizeof answer) != 0) {
+        refused(s, t, "the authentication exchange");
+        return;
+    }
+    send_cmd(s, "%s", answer);
+}
+
+static bool needs_utf8(const char *text)
+{
+    for (const unsigned char *p = (const unsigned char *)text; p && *p; p++)
+        if (*p >= 0x80)
+            return true;
+    return false;
+}
+
+static void send_rcpt(oat_chan *s, smtp_tp *t, const char *addr)
+{
+    data_tp *dt = t->data->tp;
+    if (t->caps.dsn && dt->notify)
+        send_cmd(s, "RCPT TO:<%s> NOTIFY=%s ORCPT=rfc822;%s", addr, dt->notify, addr);
+    else
+        send_cmd(s, "RCPT TO:<%s>", addr);
+}
+
+static void start_body(oat_chan *s, smtp_tp *t);
+
+/* After the recipients: DATA, or straight to the body with BDAT. */
+static void after_rcpts(oat_chan *s, smtp_tp *t)
+{
+    if (t->bdat) {
+        start_body(s, t);
+    } else {
+        t->st = ST_DATA;
+        if (!t->pipelined)
+            send_cmd(s, "DATA");
+    }
 }
 
 static void next_rcpt(oat_chan *s, smtp_tp *t)
 {
+    if (t->pipelined) {                 /* all were sent already: count the replies */
+        t->st = ST_RCPT;
+        if (--t->replies_due <= (t->bdat ? 0 : 1))
+            after_rcpts(s, t);
+        return;
+    }
     if (t->rcpt_i < t->nrcpt) {
         t->st = ST_RCPT;
-        send_cmd(s, "RCPT TO:<%s>", t->rcpt[t->rcpt_i++]);
+        send_rcpt(s, t, t->rcpt[t->rcpt_i++]);
     } else {
-        t->st = ST_DATA;
-        send_cmd(s, "DATA");
+        after_rcpts(s, t);
+    }
+}
+
+/* MAIL FROM with the parameters the server offers, then the recipients (at once with
+ * PIPELINING, and DATA with them). */
+static void start_mail(oat_chan *s, smtp_tp *t, const char *from)
+{
+    data_tp *dt = t->data->tp;
+    char params[600] = "";
+    size_t n = 0;
+    if (t->caps.size && dt->size)
+        n += (size_t)snprintf(params + n, sizeof params - n, " SIZE=%u", (unsigned)dt->size);
+    if (t->caps.eightbit)
+        n += (size_t)snprintf(params + n, sizeof params - n, " BODY=8BITMIME");
+    if (t->caps.utf8 && (needs_utf8(dt->sender) || needs_utf8(dt->to) || needs_utf8(dt->cc) ||
+                         needs_utf8(dt->bcc)))
+        n += (size_t)snprintf(params + n, sizeof params - n, " SMTPUTF8");
+    if (t->caps.dsn && dt->ret)
+        n += (size_t)snprintf(params + n, sizeof params - n, " RET=%s", dt->ret);
+    if (t->caps.dsn && dt->envid)
+        snprintf(params + n, sizeof params - n, " ENVID=%s", dt->envid);
+    t->bdat = t->use_chunking && t->caps.chunking;
+    t->pipelined = t->use_pipelining && t->caps.pipelining;
+    t->st = ST_MAIL;
+    send_cmd(s, "MAIL FROM:<%s>%s", from, params);
+    if (t->pipelined) {
+        for (int i = 0; i < t->nrcpt; i++)
+            send_rcpt(s, t, t->rcpt[i]);
+        t->rcpt_i = t->nrcpt;
+        t->replies_due = t->nrcpt + (t->bdat ? 0 : 1);   /* RCPTs (and DATA) */
+        if (!t->bdat)
+            send_cmd(s, "DATA");
     }
 }
 
@@ -261,10 +358,11 @@ static void start_body(oat_chan *s, smtp_tp *t)
     data_tp *dt = t->data->tp;
     t->st = ST_BODY;
     stop_timer(t);
-    t->body = (oat_smtp_body){ .line_start = true };
+    t->body = (oat_smtp_body){ .line_start = true, .no_stuffing = t->bdat };
+    t->tx_len = 0;
     if (dt->format_header) {
         oat_smtp_header_fields f = { dt->sender, dt->sender_name, dt->to, dt->cc, dt->subject,
-                                     t->ehlo, oat_rtc_seconds(), t->data->serial };
+                                     dt->reply_to, t->ehlo, oat_rtc_seconds(), t->data->serial };
         t->header = oat_smtp_header(&f);
         t->header_off = 0;
     }
@@ -272,21 +370,70 @@ static void start_body(oat_chan *s, smtp_tp *t)
     pump(s);
 }
 
+static bool keyword(const char *line, size_t len, const char *word)
+{
+    size_t w = strlen(word);
+    return len >= w && strncasecmp(line, word, w) == 0 &&
+           (len == w || line[w] == ' ' || line[w] == '=');
+}
+
+/* The EHLO lines: what the server offers. */
 static void capabilities(smtp_tp *t)
 {
-    t->offers_plain = t->offers_login = false;
+    memset(&t->caps, 0, sizeof t->caps);
     for (const char *l = t->text; l && *l;) {
-        if (strncasecmp(l, "AUTH", 4) == 0 && (l[4] == ' ' || l[4] == '=')) {
-            size_t len = strcspn(l, "\n");
-            char caps[512];
-            snprintf(caps, sizeof caps, "%.*s", (int)(len < 511 ? len : 511), l);
-            for (char *w = strtok(caps + 5, " "); w; w = strtok(NULL, " ")) {
-                t->offers_plain |= strcasecmp(w, "PLAIN") == 0;
-                t->offers_login |= strcasecmp(w, "LOGIN") == 0;
-            }
+        size_t len = strcspn(l, "\n");
+        char line[512];
+        snprintf(line, sizeof line, "%.*s", (int)(len < 511 ? len : 511), l);
+        if (keyword(line, len, "AUTH"))
+            t->caps.auth |= oat_smtp_auth_offered(line + 5);
+        t->caps.starttls |= keyword(line, len, "STARTTLS");
+        t->caps.pipelining |= keyword(line, len, "PIPELINING");
+        t->caps.eightbit |= keyword(line, len, "8BITMIME");
+        t->caps.utf8 |= keyword(line, len, "SMTPUTF8");
+        t->caps.chunking |= keyword(line, len, "CHUNKING");
+        t->caps.dsn |= keyword(line, len, "DSN");
+        if (keyword(line, len, "SIZE")) {
+            unsigned long limit = len > 5 ? strtoul(line + 5, NULL, 10) : 0;
+            t->caps.size = limit ? (uint32_t)limit : UINT32_MAX;
         }
-        l = strchr(l, '\n');
-        l = l ? l + 1 : NULL;
+        l = l[len] ? l + len + 1 : NULL;
+    }
+}
+
+static void inner_event(wip_event_t *ev, void *ctx);
+static void inner_released(void *ctx);
+
+/* 220 to STARTTLS: TLS over the same connection, then EHLO again. */
+static void start_tls(oat_chan *s, smtp_tp *t)
+{
+    char name[48];
+    oat_chan *ssl = oat_ssl_wrap(name_of(s, name, sizeof name), t->inner, t->server, inner_event, s);
+    if (!ssl) {
+        session_fail(s, t, WIP_SMTP_ERR_TLS, "TLS cannot start (wip_SSLInit first)");
+        return;
+    }
+    ssl->finalizer = inner_released;
+    t->inner = ssl;
+    t->tls = true;
+    t->st = ST_TLS_WAIT;
+    oat_smtp_reader_reset(&t->rd);
+    start_timer(s, t);
+}
+
+/* After EHLO: STARTTLS when wanted, else AUTH. */
+static void after_ehlo(oat_chan *s, smtp_tp *t)
+{
+    bool want_tls = !t->tls && (t->security == WIP_SMTP_SEC_STARTTLS ||
+                                t->security == WIP_SMTP_SEC_STARTTLS_IF_OFFERED);
+    if (want_tls && t->caps.starttls) {
+        t->st = ST_STARTTLS;
+        send_cmd(s, "STARTTLS");
+    } else if (want_tls && t->security == WIP_SMTP_SEC_STARTTLS) {
+        session_fail(s, t, WIP_SMTP_ERR_TLS, "STARTTLS is required and the server does not "
+                     "offer it: nothing more is sent");
+    } else {
+        start_auth(s, t);
     }
 }
 
@@ -309,7 +456,9 @@ static void on_reply(oat_chan *s, smtp_tp *t)
     case ST_EHLO:
         if (c == 250) {
             capabilities(t);
-            start_auth(s, t);
+            after_ehlo(s, t);
+        } else if (t->tls || t->security == WIP_SMTP_SEC_STARTTLS) {
+            refused(s, t, "EHLO");
         } else {
             t->st = ST_HELO;
             send_cmd(s, "HELO %s", t->ehlo);
@@ -318,29 +467,32 @@ static void on_reply(oat_chan *s, smtp_tp *t)
     case ST_HELO:
         if (c != 250)
             return refused(s, t, "HELO");
-        start_auth(s, t);
+        memset(&t->caps, 0, sizeof t->caps);
+        after_ehlo(s, t);
         break;
-    case ST_AUTH_USER:                  /* 334: the user name, please */
-        if (c != 334)
-            return refused(s, t, "AUTH LOGIN");
-        t->st = ST_AUTH_PASS;
-        send_b64(s, t->user);
-        break;
-    case ST_AUTH_PASS:                  /* 334: the password, please */
-        if (c != 334)
-            return refused(s, t, "the user name");
-        t->st = ST_AUTH;
-        send_b64(s, t->password);
+    case ST_STARTTLS:
+        if (c != 220)
+            return refused(s, t, "STARTTLS");
+        start_tls(s, t);
         break;
     case ST_AUTH:
+        if (c == 334)
+            return auth_challenge(s, t);
         if (c != 235)
             return refused(s, t, "the credentials");
         ready(s, t);
         break;
+    case ST_OPERATION:                  /* VRFY, ETRN: the code is the result */
+        ready(s, t);
+        oat_chan_event(s, WIP_CEV_DONE, 0);
+        break;
     case ST_MAIL:
         if (c != 250)
             return refused(s, t, "the sender (MAIL FROM)");
-        next_rcpt(s, t);
+        if (t->pipelined)
+            t->st = ST_RCPT;            /* the recipients' replies follow */
+        else
+            next_rcpt(s, t);
         break;
     case ST_RCPT:
         if (c != 250 && c != 251)
@@ -354,6 +506,13 @@ static void on_reply(oat_chan *s, smtp_tp *t)
         break;
     case ST_BODY:
         return refused(s, t, "the mail while it was being sent");
+    case ST_BDAT:
+        if (c != 250)
+            return refused(s, t, "a BDAT chunk");
+        t->st = ST_BODY;
+        stop_timer(t);
+        pump(s);
+        break;
     case ST_END:
         if (c != 250)
             return refused(s, t, "the mail");
@@ -371,47 +530,98 @@ static void on_reply(oat_chan *s, smtp_tp *t)
     }
 }
 
-/* The body: what the application wrote, dot-stuffed into the TCP channel as room allows. */
+/* Bytes waiting in tx into the connection; true when all are gone. */
+static bool tx_flush(smtp_tp *t)
+{
+    int n = conn_write(t->inner, t->tx, t->tx_len);
+    if (n > 0) {
+        memmove(t->tx, t->tx + n, t->tx_len - (size_t)n);
+        t->tx_len -= (size_t)n;
+    }
+    return t->tx_len == 0;
+}
+
+static bool header_left(const smtp_tp *t)
+{
+    return t->header && t->header[t->header_off];
+}
+
+/* The next piece of the message after tx: header first, then the body the application
+ * wrote, CRLF-normalised (and dot-stuffed for DATA). Returns the body bytes taken. */
+static uint32_t fill_tx(smtp_tp *t, oat_chan *d, size_t room)
+{
+    if (header_left(t)) {
+        size_t n = strlen(t->header + t->header_off);
+        n = n < room ? n : room;
+        memcpy(t->tx + t->tx_len, t->header + t->header_off, n);
+        t->tx_len += n;
+        t->header_off += n;
+        return 0;
+    }
+    uint8_t raw[8192];
+    uint32_t take = (uint32_t)(room / 2 < sizeof raw ? room / 2 : sizeof raw);
+    uint32_t n = oat_ring_get(&d->snd, raw, take);
+    t->tx_len += oat_smtp_body_encode(&t->body, raw, n, t->tx + t->tx_len);
+    return n;
+}
+
+/* DATA: the message streams out as the connection takes it; then the end of data. */
+static void pump_data(oat_chan *s, smtp_tp *t, oat_chan *d)
+{
+    data_tp *dt = d->tp;
+    uint32_t taken = 0;
+    while (tx_flush(t) && (header_left(t) || d->snd.count > 0))
+        taken += fill_tx(t, d, sizeof t->tx - t->tx_len);
+    if (taken)
+        oat_stream_sent(d);
+    if (t->st == ST_BODY && dt->ended && d->snd.count == 0 && t->tx_len == 0 && !header_left(t)) {
+        t->tx_len = oat_smtp_body_end(&t->body, t->tx);
+        t->st = ST_END;
+        tx_flush(t);
+        start_timer(s, t);
+    }
+}
+
+/* BDAT: one chunk at a time, each answered before the next; "BDAT 0 LAST" ends it. */
+static void pump_bdat(oat_chan *s, smtp_tp *t, oat_chan *d)
+{
+    data_tp *dt = d->tp;
+    if (!tx_flush(t) || t->st != ST_BODY)
+        return;                          /* a chunk still going, or waiting for its reply */
+    enum { HEAD = 32 };
+    t->tx_len = HEAD;                    /* room for "BDAT <n>" in front */
+    uint32_t taken = 0;
+    while (t->tx_len < 8192 + HEAD && (header_left(t) || d->snd.count > 0))
+        taken += fill_tx(t, d, 8192 + HEAD - t->tx_len);
+    if (taken)
+        oat_stream_sent(d);
+    size_t len = t->tx_len - HEAD;
+    if (len == 0 && !dt->ended) {
+        t->tx_len = 0;
+        return;
+    }
+    char head[HEAD];
+    int h = len ? snprintf(head, sizeof head, "BDAT %zu\r\n", len)
+                : snprintf(head, sizeof head, "BDAT 0 LAST\r\n");
+    memmove(t->tx + h, t->tx + HEAD, len);
+    memcpy(t->tx, head, (size_t)h);
+    t->tx_len = (size_t)h + len;
+    t->st = len ? ST_BDAT : ST_END;
+    tx_flush(t);
+    start_timer(s, t);
+}
+
 static void pump(oat_chan *s)
 {
     smtp_tp *t = s->tp;
     flush_out(t);
-    if (t->st != ST_BODY || !t->data || !t->inner || t->inner->state != WIP_CSTATE_READY)
+    if ((t->st != ST_BODY && t->st != ST_BDAT && t->st != ST_END) || !t->data || !t->inner ||
+        t->inner->state != WIP_CSTATE_READY)
         return;
-    oat_chan *in = t->inner, *d = t->data;
-    while (t->header && t->header[t->header_off]) {
-        size_t left = strlen(t->header + t->header_off);
-        int n = oat_stream_write(in, t->header + t->header_off, (uint32_t)left);
-        if (n <= 0)
-            return;
-        t->header_off += (size_t)n;
-    }
-    uint32_t before = d->snd.count;
-    for (;;) {
-        uint32_t room = oat_ring_room(&in->snd);
-        if (d->snd.count == 0 || room < 2) {
-            if (d->snd.count > 0)
-                in->write_wanted = true;
-            break;
-        }
-        uint8_t raw[4096], wire[8192];
-        uint32_t take = room / 2 < sizeof raw ? room / 2 : sizeof raw;
-        uint32_t n = oat_ring_get(&d->snd, raw, take);
-        size_t w = oat_smtp_body_encode(&t->body, raw, n, wire);
-        oat_stream_write(in, wire, (uint32_t)w);
-    }
-    if (d->snd.count < before)
-        oat_stream_sent(d);
-    data_tp *dt = d->tp;
-    if (dt->ended && d->snd.count == 0 && oat_ring_room(&in->snd) >= 5) {
-        uint8_t end[5];
-        size_t n = oat_smtp_body_end(&t->body, end);
-        oat_stream_write(in, end, (uint32_t)n);
-        t->st = ST_END;
-        start_timer(s, t);
-    } else if (dt->ended && d->snd.count == 0) {
-        in->write_wanted = true;
-    }
+    if (t->bdat)
+        pump_bdat(s, t, t->data);
+    else
+        pump_data(s, t, t->data);
 }
 
 static void read_replies(oat_chan *s, smtp_tp *t)
@@ -446,7 +656,12 @@ static void inner_event(wip_event_t *ev, void *ctx)
     if (t && t->inner == ev->channel && t->st != ST_DEAD) {
         switch (ev->kind) {
         case WIP_CEV_OPEN:
-            start_timer(s, t);          /* for the greeting */
+            if (t->st == ST_TLS_WAIT) { /* STARTTLS done: EHLO again, over TLS */
+                t->st = ST_EHLO;
+                send_cmd(s, "EHLO %s", t->ehlo);
+            } else {
+                start_timer(s, t);      /* for the greeting */
+            }
             break;
         case WIP_CEV_READ:
             read_replies(s, t);
@@ -455,6 +670,7 @@ static void inner_event(wip_event_t *ev, void *ctx)
             pump(s);
             break;
         case WIP_CEV_PEER_CLOSE:
+        case WIP_CEV_INVALID:           /* the TLS session ended */
             read_replies(s, t);
             if (t->st == ST_QUIT || t->st == ST_DEAD)
                 break;
@@ -537,9 +753,24 @@ static int set_string(char **field, const char *v)
 static int session_set_opt(oat_chan *s, int opt, const oat_optval *v)
 {
     smtp_tp *t = s->tp;
+    if (opt == WIP_COPT_SMTP_VRFY || opt == WIP_COPT_SMTP_ETRN) {
+        if (t->st != ST_READY || t->data || !v->str || !*v->str || strpbrk(v->str, "\r\n"))
+            return t->st != ST_READY || t->data ? WIP_CERR_CSTATE : WIP_CERR_INVALID;
+        t->st = ST_OPERATION;
+        send_cmd(s, "%s %s", opt == WIP_COPT_SMTP_VRFY ? "VRFY" : "ETRN", v->str);
+        return 0;
+    }
     if (t->inner && opt != WIP_COPT_TIMEOUT)
         return WIP_CERR_CSTATE;         /* connection options come with the create call */
     switch (opt) {
+    case WIP_COPT_SMTP_SECURITY:
+        if (v->num > WIP_SMTP_SEC_TLS)
+            return WIP_CERR_OUT_OF_RANGE;
+        t->security = (int)v->num;
+        return 0;
+    case WIP_COPT_SMTP_CLEAR_AUTH: t->clear_auth = v->num != 0; return 0;
+    case WIP_COPT_SMTP_PIPELINING: t->use_pipelining = v->num != 0; return 0;
+    case WIP_COPT_SMTP_CHUNKING: t->use_chunking = v->num != 0; return 0;
     case WIP_COPT_PEER_PORT:
         if (v->num == 0 || v->num > 65535)
             return WIP_CERR_OUT_OF_RANGE;
@@ -548,7 +779,7 @@ static int session_set_opt(oat_chan *s, int opt, const oat_optval *v)
     case WIP_COPT_USER: return set_string(&t->user, v->str);
     case WIP_COPT_PASSWORD: return set_string(&t->password, v->str);
     case WIP_COPT_SMTP_AUTH_TYPE:
-        if (v->num > WIP_SMTP_AUTH_MIME64)
+        if (v->num > WIP_SMTP_AUTH_BEST)
             return WIP_CERR_OUT_OF_RANGE;
         t->auth = (int)v->num;
         return 0;
@@ -582,6 +813,10 @@ static int session_get_opt(oat_chan *s, int opt, const oat_optval *v)
     case WIP_COPT_PEER_PORT: *(u16 *)v->ptr = s->peer_port; return 0;
     case WIP_COPT_SMTP_AUTH_TYPE: *(u32 *)v->ptr = (u32)t->auth; return 0;
     case WIP_COPT_TIMEOUT: *(u32 *)v->ptr = t->timeout_ms; return 0;
+    case WIP_COPT_SMTP_SECURITY: *(u32 *)v->ptr = (u32)t->security; return 0;
+    case WIP_COPT_SMTP_CLEAR_AUTH: *(bool *)v->ptr = t->clear_auth; return 0;
+    case WIP_COPT_SMTP_PIPELINING: *(bool *)v->ptr = t->use_pipelining; return 0;
+    case WIP_COPT_SMTP_CHUNKING: *(bool *)v->ptr = t->use_chunking; return 0;
     default: return WIP_CERR_NOT_SUPPORTED;
     }
 }
@@ -703,6 +938,11 @@ static int data_set_opt(oat_chan *d, int opt, const oat_optval *v)
     case WIP_COPT_SMTP_BCC_REC: return set_string(&dt->bcc, v->str);
     case WIP_COPT_SMTP_SUBJ: return set_string(&dt->subject, v->str);
     case WIP_COPT_SMTP_FORMAT_HEADER: dt->format_header = v->num != 0; return 0;
+    case WIP_COPT_SMTP_REPLY_TO: return set_string(&dt->reply_to, v->str);
+    case WIP_COPT_SMTP_SIZE: dt->size = v->num; return 0;
+    case WIP_COPT_SMTP_DSN_NOTIFY: return set_string(&dt->notify, v->str);
+    case WIP_COPT_SMTP_DSN_RET: return set_string(&dt->ret, v->str);
+    case WIP_COPT_SMTP_DSN_ENVID: return set_string(&dt->envid, v->str);
     default: return WIP_CERR_NOT_SUPPORTED;
     }
 }
@@ -735,6 +975,10 @@ static void data_destroy(oat_chan *d)
     free(dt->cc);
     free(dt->bcc);
     free(dt->subject);
+    free(dt->reply_to);
+    free(dt->notify);
+    free(dt->ret);
+    free(dt->envid);
     free(dt);
     d->tp = NULL;
 }
@@ -788,16 +1032,25 @@ static oat_chan *session_put_file(oat_chan *s, wip_eventHandler_f evh, void *ctx
         oat_chan_discard(d);
         return NULL;
     }
+    const char *why = NULL;
+    if (dt->size && t->caps.size && t->caps.size != UINT32_MAX && dt->size > t->caps.size)
+        why = "the declared size is over the server's SIZE limit (WIP_SMTP_ERR_SIZE)";
+    else if (!t->caps.utf8 && (needs_utf8(dt->sender) || needs_utf8(dt->to) ||
+                               needs_utf8(dt->cc) || needs_utf8(dt->bcc)))
+        why = "UTF-8 addresses and the server does not offer SMTPUTF8 (WIP_SMTP_ERR_UTF8)";
+    if (why) {
+        oat_warn("%s: %s: no data channel", fn, why);
+        oat_smtp_addresses_free(rcpt);
+        oat_chan_discard(d);
+        return NULL;
+    }
     dt->session = s;
     t->data = d;
     t->rcpt = rcpt;
     t->nrcpt = n;
     t->rcpt_i = 0;
-    char from[300];
-    snprintf(from, sizeof from, "%s", dt->sender);
-    char **one = oat_smtp_addresses(from, &n);
-    t->st = ST_MAIL;
-    send_cmd(s, "MAIL FROM:<%s>", one && n == 1 ? one[0] : "");
+    char **one = oat_smtp_addresses(dt->sender, &n);
+    start_mail(s, t, one && n == 1 ? one[0] : "");
     oat_smtp_addresses_free(one);
     return d;
 }
@@ -822,6 +1075,8 @@ static wip_channel_t client_create(const char *fn, const ascii *server, wip_even
     smtp_tp *t = s->tp;
     t->timeout_ms = SMTP_DEFAULT_TIMEOUT_MS;
     t->wait_token = -1;
+    t->use_pipelining = t->use_chunking = true;
+    snprintf(t->server, sizeof t->server, "%s", server);
     snprintf(t->ehlo, sizeof t->ehlo, "openat-module");
     s->peer_port = SMTP_DEFAULT_PORT;
     if (ap && oat_chan_set_list(s, fn, opt, ap) != 0) {
@@ -831,8 +1086,10 @@ static wip_channel_t client_create(const char *fn, const ascii *server, wip_even
     }
     if (t->auth != WIP_SMTP_AUTH_NONE && !t->user)
         oat_warn("%s: an AUTH type without WIP_COPT_USER: no authentication is done", fn);
-    oat_chan *in = oat_tcp_client_create(fn, server, s->peer_port, inner_event, s, WIP_COPT_END,
-                                         NULL);
+    t->tls = t->security == WIP_SMTP_SEC_TLS;
+    oat_chan *in = t->tls ? oat_ssl_client(fn, server, s->peer_port, inner_event, s)
+                          : oat_tcp_client_create(fn, server, s->peer_port, inner_event, s,
+                                                  WIP_COPT_END, NULL);
     if (!in) {
         oat_chan_discard(s);
         oat_wip_unlock();

@@ -29,6 +29,7 @@ void oat_smtp_reader_reset(oat_smtp_reader *r);
 typedef struct {
     bool line_start;                /* the next body byte begins a line */
     bool skip_lf;                   /* a CR was turned into CRLF: drop the LF after it */
+    bool no_stuffing;               /* BDAT: line ends only, no dot-stuffing */
 } oat_smtp_body;
 
 /* Turn body bytes into wire form (CRLF line ends, leading '.' doubled). out must hold
@@ -38,7 +39,7 @@ size_t oat_smtp_body_encode(oat_smtp_body *b, const uint8_t *in, size_t len, uin
 size_t oat_smtp_body_end(const oat_smtp_body *b, uint8_t *out);
 
 typedef struct {
-    const char *sender, *sender_name, *to, *cc, *subject, *ehlo;
+    const char *sender, *sender_name, *to, *cc, *subject, *reply_to, *ehlo;
     long long rtc;                  /* seconds since 1970 for the Date header */
     unsigned serial;                /* for the Message-ID */
 } oat_smtp_header_fields;
@@ -49,6 +50,20 @@ char *oat_smtp_header(const oat_smtp_header_fields *f);
  * malloc'd NULL-terminated array; *count set. NULL when a name is empty or too long. */
 char **oat_smtp_addresses(const char *list, int *count);
 void oat_smtp_addresses_free(char **a);
+
+/* ---- AUTH (smtp_auth.c) ---- */
+enum { OAT_AUTH_PLAIN = 1, OAT_AUTH_LOGIN = 2, OAT_AUTH_CRAM = 4, OAT_AUTH_XOAUTH2 = 8,
+       OAT_AUTH_ANONYMOUS = 16 };
+/* The methods of an EHLO "AUTH ..." line, as OAT_AUTH_* bits. */
+unsigned oat_smtp_auth_offered(const char *methods);
+/* The WIP_SMTP_AUTH_* method to run for what was asked, or -1 when the server offers none
+ * that fits (the module's CLEAR and MIME64 are sent whatever is offered). */
+int oat_smtp_auth_method(int asked, unsigned offered);
+/* The AUTH command of a method; the answer (no CRLF) to its step-th 334 challenge.
+ * 0, or -1 when it does not fit or the method has no such step. */
+int oat_smtp_auth_first(int method, const char *user, const char *pass, char *cmd, size_t len);
+int oat_smtp_auth_answer(int method, int step, const char *challenge, const char *user,
+                         const char *pass, char *out, size_t len);
 
 /* Base64 of len bytes into out (4 * ((len + 2) / 3) + 1 bytes). */
 void oat_base64(const uint8_t *in, size_t len, char *out);

@@ -26,7 +26,7 @@ size_t oat_smtp_body_encode(oat_smtp_body *b, const uint8_t *in, size_t len, uin
             b->line_start = true;
             continue;
         }
-        if (b->line_start && c == '.')
+        if (b->line_start && c == '.' && !b->no_stuffing)
             out[o++] = '.';
         out[o++] = c;
         b->line_start = false;
@@ -94,6 +94,8 @@ char *oat_smtp_header(const oat_smtp_header_fields *f)
         append(&h, &len, &cap, "To: %s%s\r\n", f->to, "");
     if (f->cc && *f->cc)
         append(&h, &len, &cap, "Cc: %s%s\r\n", f->cc, "");
+    if (f->reply_to && *f->reply_to)
+        append(&h, &len, &cap, "Reply-To: %s%s\r\n", f->reply_to, "");
     if (f->subject)
         append(&h, &len, &cap, "Subject: %s%s\r\n", f->subject, "");
     append(&h, &len, &cap, "Message-ID: %s%s\r\n", id, "");

@@ -619,6 +619,73 @@ void oat_ssl_reset(void)
 
 /* ---- clients ---- */
 
+/* An SSL channel with its TLS engine, options applied, no transport yet. Lock held. */
+static oat_chan *ssl_new(const char *fn, const ascii *host, wip_eventHandler_f evh, void *ctx,
+                         int opt, va_list *ap)
+{
+    if (!lib.ctx) {
+        oat_warn("%s: the Security library is not initialised (wip_SSLInit, or again after "
+                 "wip_SSLClose): no channel", fn);
+        return NULL;
+    }
+    oat_chan *c = oat_chan_new_tp(&ssl_ops, evh, ctx, true, sizeof(ssl_tp), fn);
+    ssl_tp *t = c ? tp_of(c) : NULL;
+    if (!t)
+        return NULL;
+    t->ssl = SSL_new(lib.ctx);
+    t->net_in = BIO_new(BIO_s_mem());
+    t->net_out = BIO_new(BIO_s_mem());
+    t->cas = X509_chain_up_ref(lib.cas);
+    if (!t->ssl || !t->net_in || !t->net_out || !t->cas) {
+        BIO_free(t->net_in);            /* not the SSL's yet: SSL_set_bio comes later */
+        BIO_free(t->net_out);
+        t->net_in = t->net_out = NULL;
+        oat_chan_discard(c);
+        oat_warn("%s: out of memory (WIP_CERR_MEMORY): no channel", fn);
+        return NULL;
+    }
+    SSL_set_bio(t->ssl, t->net_in, t->net_out);
+    SSL_set_connect_state(t->ssl);
+    SSL_set_app_data(t->ssl, c);
+    t->verify = lib.verify;
+    snprintf(t->host, sizeof t->host, "%s", host);
+    if (ap && oat_chan_set_list(c, fn, opt, ap) != 0) {
+        oat_chan_discard(c);
+        return NULL;
+    }
+    apply_verify(t);
+    return c;
+}
+
+/* The TCP channel under c from now on; the handshake starts when it is open. */
+static void attach(oat_chan *c, oat_chan *in, const char *fn)
+{
+    ssl_tp *t = tp_of(c);
+    /* The SSL channel's buffer sizes apply to the connection under it too. */
+    if (oat_ring_resize(&in->snd, c->snd.size) != 0 || oat_ring_resize(&in->rcv, c->rcv.size) != 0)
+        oat_warn("%s: out of memory for the buffers; the defaults stay", fn);
+    in->evh = inner_event;
+    in->ctx = c;
+    in->finalizer = inner_released;
+    t->inner = in;
+    t->handshaking = true;
+    if (in->state == WIP_CSTATE_READY) {
+        X509_VERIFY_PARAM_set_time(SSL_get0_param(t->ssl), (time_t)oat_rtc_seconds());
+        drive(c);
+    }
+}
+
+oat_chan *oat_ssl_wrap(const char *fn, oat_chan *tcp, const char *host, wip_eventHandler_f evh,
+                       void *ctx)
+{
+    oat_chan *c = ssl_new(fn, host, evh, ctx, WIP_COPT_END, NULL);
+    if (c) {
+        c->host = tcp->host;
+        attach(c, tcp, fn);
+    }
+    return c;
+}
+
 static wip_channel_t client_create(const char *fn, const ascii *host, u16 port,
                                    wip_eventHandler_f evh, void *ctx, int opt, va_list *ap)
 {
@@ -630,62 +697,28 @@ static wip_channel_t client_create(const char *fn, const ascii *host, u16 port,
         return NULL;
     }
     oat_wip_lock();
-    if (!lib.ctx) {
-        oat_wip_unlock();
-        oat_warn("%s: the Security library is not initialised (wip_SSLInit, or again after "
-                 "wip_SSLClose): no channel", fn);
-        return NULL;
-    }
-    oat_chan *c = oat_chan_new_tp(&ssl_ops, evh, ctx, true, sizeof(ssl_tp), fn);
-    ssl_tp *t = c ? tp_of(c) : NULL;
-    if (t) {
-        t->ssl = SSL_new(lib.ctx);
-        t->net_in = BIO_new(BIO_s_mem());
-        t->net_out = BIO_new(BIO_s_mem());
-        t->cas = X509_chain_up_ref(lib.cas);
-    }
-    if (t && (!t->ssl || !t->net_in || !t->net_out || !t->cas)) {
-        BIO_free(t->net_in);            /* not the SSL's yet: SSL_set_bio comes later */
-        BIO_free(t->net_out);
-        t->net_in = t->net_out = NULL;
+    oat_chan *c = ssl_new(fn, host, evh, ctx, opt, ap);
+    oat_chan *in = c ? oat_tcp_client_create(fn, host, port, inner_event, c, WIP_COPT_END, NULL)
+                     : NULL;
+    if (c && !in)
         oat_chan_discard(c);
-        oat_warn("%s: out of memory (WIP_CERR_MEMORY): no channel", fn);
-        c = NULL;
+    if (in) {
+        in->nodelay = c->nodelay;
+        in->keepalive = c->keepalive;
+        in->ttl = c->ttl;
+        in->tos = c->tos;
+        in->local_port = c->local_port;
+        c->host = in->host;
+        attach(c, in, fn);
     }
-    if (!c) {
-        oat_wip_unlock();
-        return NULL;
-    }
-    SSL_set_bio(t->ssl, t->net_in, t->net_out);
-    SSL_set_connect_state(t->ssl);
-    SSL_set_app_data(t->ssl, c);
-    t->verify = lib.verify;
-    snprintf(t->host, sizeof t->host, "%s", host);
-    if (ap && oat_chan_set_list(c, fn, opt, ap) != 0) {
-        oat_chan_discard(c);
-        oat_wip_unlock();
-        return NULL;
-    }
-    apply_verify(t);
-    oat_chan *in = oat_tcp_client_create(fn, host, port, inner_event, c, WIP_COPT_END, NULL);
-    if (!in) {
-        oat_chan_discard(c);
-        oat_wip_unlock();
-        return NULL;
-    }
-    /* The SSL channel's buffer sizes apply to the connection under it too. */
-    if (oat_ring_resize(&in->snd, c->snd.size) != 0 || oat_ring_resize(&in->rcv, c->rcv.size) != 0)
-        oat_warn("%s: out of memory for the buffers; the defaults stay", fn);
-    in->nodelay = c->nodelay;
-    in->keepalive = c->keepalive;
-    in->ttl = c->ttl;
-    in->tos = c->tos;
-    in->local_port = c->local_port;
-    in->finalizer = inner_released;
-    t->inner = in;
-    t->handshaking = true;
     oat_wip_unlock();
-    return c;
+    return in ? c : NULL;
+}
+
+oat_chan *oat_ssl_client(const char *fn, const ascii *host, u16 port, wip_eventHandler_f evh,
+                         void *ctx)
+{
+    return client_create(fn, host, port, evh, ctx, WIP_COPT_END, NULL);
 }
 
 wip_channel_t wip_SSLClientCreate(const ascii *host, u16 port, wip_eventHandler_f evh, void *ctx)

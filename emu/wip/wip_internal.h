@@ -246,6 +246,13 @@ extern const oat_chan_ops oat_tcp_loop_ops;
 /* The WIP_CERR_* of a host socket errno (refused, unreachable, timeout, reset...). */
 int oat_tcp_errno_to_cerr(int e);
 
+/* SSL channels for other channel types (ssl.c), lock held: a client as
+ * wip_SSLClientCreate makes it, or TLS over an open TCP channel (STARTTLS), which is
+ * adopted (its events and release then go to the SSL channel). NULL with a trace. */
+oat_chan *oat_ssl_client(const char *fn, const ascii *host, u16 port, wip_eventHandler_f evh,
+                         void *ctx);
+oat_chan *oat_ssl_wrap(const char *fn, oat_chan *tcp, const char *host, wip_eventHandler_f evh,
+                       void *ctx);
 /* The Security library's state goes (module stop; ssl.c). */
 void oat_ssl_reset(void);
 
