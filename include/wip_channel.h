@@ -146,6 +146,8 @@ typedef enum {
     WIP_COPT_SMTP_DSN_NOTIFY,   /* data: const ascii*: NOTIFY= of every recipient */
     WIP_COPT_SMTP_DSN_RET,      /* data: const ascii*: RET= ("FULL" or "HDRS") */
     WIP_COPT_SMTP_DSN_ENVID,    /* data: const ascii*: ENVID= */
+    WIP_COPT_SMTP_ATTACH,       /* data: const ascii *filename, const ascii *mime_type,
+                                   const void *bytes, u32 len: a base64 attachment (copied) */
     WIP_COPT_LAST
 } wip_channelOption_e;
 

@@ -8,7 +8,8 @@
 
 typedef enum {
     ARG_NONE, ARG_NUM, ARG_STR, ARG_STR2, ARG_FN, ARG_PTR, ARG_PTR2, ARG_BUF, ARG_NAMEBUF,
-    ARG_PTRLEN     /* a pointer and a u32 length */
+    ARG_PTRLEN,    /* a pointer and a u32 length */
+    ARG_ATTACH     /* two strings, a pointer and a u32 length */
 } arg_kind;
 
 typedef struct {
@@ -82,6 +83,7 @@ static const opt_info opts[WIP_COPT_LAST] = {
     [WIP_COPT_SMTP_DSN_NOTIFY] = { "WIP_COPT_SMTP_DSN_NOTIFY", ARG_STR, ARG_NONE },
     [WIP_COPT_SMTP_DSN_RET] = { "WIP_COPT_SMTP_DSN_RET", ARG_STR, ARG_NONE },
     [WIP_COPT_SMTP_DSN_ENVID] = { "WIP_COPT_SMTP_DSN_ENVID", ARG_STR, ARG_NONE },
+    [WIP_COPT_SMTP_ATTACH] = { "WIP_COPT_SMTP_ATTACH", ARG_ATTACH, ARG_NONE },
 };
 
 const char *oat_opt_name(int opt)
@@ -131,6 +133,12 @@ int oat_opt_fetch(int opt, bool get, va_list *ap, oat_optval *v)
         v->len = va_arg(*ap, unsigned);
         break;
     case ARG_PTRLEN:
+        v->ptr = va_arg(*ap, void *);
+        v->len = va_arg(*ap, unsigned);
+        break;
+    case ARG_ATTACH:
+        v->str = va_arg(*ap, const char *);
+        v->str2 = va_arg(*ap, const char *);
         v->ptr = va_arg(*ap, void *);
         v->len = va_arg(*ap, unsigned);
         break;

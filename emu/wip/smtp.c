@@ -61,6 +61,9 @@ typedef struct {
     oat_smtp_body body;
     char *header;                   /* still to send before the body */
     size_t header_off;
+    char *trailer;                  /* MIME parts after the body (attachments) */
+    size_t trailer_len, trailer_off;
+    long long mime_rtc;             /* the boundary's time stamp */
     bool pump_posted;               /* a pump after the current handler is queued */
     oat_alarm *timer;
     struct timeout_ev *timer_ev;
@@ -72,6 +75,7 @@ typedef struct {
     oat_chan *session;
     char *sender, *sender_name, *to, *cc, *bcc, *subject, *reply_to;
     char *notify, *ret, *envid;
+    oat_smtp_attachment *attachments;
     uint32_t size;                  /* declared, 0 = not declared */
     bool format_header;
     bool ended;                     /* wip_close: end DATA once the body is out */
@@ -152,6 +156,8 @@ static void end_mail(smtp_tp *t)
     t->rcpt = NULL;
     free(t->header);
     t->header = NULL;
+    free(t->trailer);
+    t->trailer = NULL;
     oat_chan *d = t->data;
     t->data = NULL;
     if (d) {
@@ -360,9 +366,11 @@ static void start_body(oat_chan *s, smtp_tp *t)
     stop_timer(t);
     t->body = (oat_smtp_body){ .line_start = true, .no_stuffing = t->bdat };
     t->tx_len = 0;
+    t->mime_rtc = oat_rtc_seconds();
     if (dt->format_header) {
         oat_smtp_header_fields f = { dt->sender, dt->sender_name, dt->to, dt->cc, dt->subject,
-                                     dt->reply_to, t->ehlo, oat_rtc_seconds(), t->data->serial };
+                                     dt->reply_to, t->ehlo, t->mime_rtc, t->data->serial,
+                                     dt->attachments != NULL };
         t->header = oat_smtp_header(&f);
         t->header_off = 0;
     }
@@ -546,10 +554,33 @@ static bool header_left(const smtp_tp *t)
     return t->header && t->header[t->header_off];
 }
 
+/* Once the body is over, the attachments' parts; true while some of them are left. */
+static bool trailer_left(smtp_tp *t, oat_chan *d)
+{
+    data_tp *dt = d->tp;
+    if (!t->trailer && dt->attachments && dt->format_header && dt->ended && d->snd.count == 0 &&
+        !header_left(t)) {
+        t->trailer = oat_smtp_trailer(dt->attachments, d->serial, t->mime_rtc,
+                                      !t->body.line_start, &t->trailer_len);
+        t->trailer_off = 0;
+        t->body.line_start = true;
+    }
+    return t->trailer && t->trailer_off < t->trailer_len;
+}
+
 /* The next piece of the message after tx: header first, then the body the application
- * wrote, CRLF-normalised (and dot-stuffed for DATA). Returns the body bytes taken. */
+ * wrote, CRLF-normalised (and dot-stuffed for DATA), then the attachments. Returns the body
+ * bytes taken. */
 static uint32_t fill_tx(smtp_tp *t, oat_chan *d, size_t room)
 {
+    if (!header_left(t) && d->snd.count == 0 && trailer_left(t, d)) {
+        size_t n = t->trailer_len - t->trailer_off;
+        n = n < room ? n : room;
+        memcpy(t->tx + t->tx_len, t->trailer + t->trailer_off, n);
+        t->tx_len += n;
+        t->trailer_off += n;
+        return 0;
+    }
     if (header_left(t)) {
         size_t n = strlen(t->header + t->header_off);
         n = n < room ? n : room;
@@ -570,11 +601,12 @@ static void pump_data(oat_chan *s, smtp_tp *t, oat_chan *d)
 {
     data_tp *dt = d->tp;
     uint32_t taken = 0;
-    while (tx_flush(t) && (header_left(t) || d->snd.count > 0))
+    while (tx_flush(t) && (header_left(t) || d->snd.count > 0 || trailer_left(t, d)))
         taken += fill_tx(t, d, sizeof t->tx - t->tx_len);
     if (taken)
         oat_stream_sent(d);
-    if (t->st == ST_BODY && dt->ended && d->snd.count == 0 && t->tx_len == 0 && !header_left(t)) {
+    if (t->st == ST_BODY && dt->ended && d->snd.count == 0 && t->tx_len == 0 &&
+        !header_left(t) && !trailer_left(t, d)) {
         t->tx_len = oat_smtp_body_end(&t->body, t->tx);
         t->st = ST_END;
         tx_flush(t);
@@ -591,7 +623,7 @@ static void pump_bdat(oat_chan *s, smtp_tp *t, oat_chan *d)
     enum { HEAD = 32 };
     t->tx_len = HEAD;                    /* room for "BDAT <n>" in front */
     uint32_t taken = 0;
-    while (t->tx_len < 8192 + HEAD && (header_left(t) || d->snd.count > 0))
+    while (t->tx_len < 8192 + HEAD && (header_left(t) || d->snd.count > 0 || trailer_left(t, d)))
         taken += fill_tx(t, d, 8192 + HEAD - t->tx_len);
     if (taken)
         oat_stream_sent(d);
@@ -927,6 +959,36 @@ static void data_close(oat_chan *d)
         oat_chan_release(d);
 }
 
+static int add_attachment(data_tp *dt, const oat_optval *v)
+{
+    if (!v->str || !*v->str || !v->str2 || !*v->str2 || (!v->ptr && v->len) ||
+        strpbrk(v->str, "\"\r\n") || strpbrk(v->str2, "\r\n;"))
+        return WIP_CERR_INVALID;
+    oat_smtp_attachment *a = calloc(1, sizeof *a);
+    if (a) {
+        a->name = strdup(v->str);
+        a->type = strdup(v->str2);
+        a->bytes = malloc(v->len ? v->len : 1);
+        a->len = v->len;
+    }
+    if (!a || !a->name || !a->type || !a->bytes) {
+        if (a) {
+            free(a->name);
+            free(a->type);
+            free(a->bytes);
+        }
+        free(a);
+        return WIP_CERR_MEMORY;
+    }
+    if (v->len)
+        memcpy(a->bytes, v->ptr, v->len);
+    oat_smtp_attachment **tail = &dt->attachments;
+    while (*tail)
+        tail = &(*tail)->next;
+    *tail = a;
+    return 0;
+}
+
 static int data_set_opt(oat_chan *d, int opt, const oat_optval *v)
 {
     data_tp *dt = d->tp;
@@ -943,6 +1005,7 @@ static int data_set_opt(oat_chan *d, int opt, const oat_optval *v)
     case WIP_COPT_SMTP_DSN_NOTIFY: return set_string(&dt->notify, v->str);
     case WIP_COPT_SMTP_DSN_RET: return set_string(&dt->ret, v->str);
     case WIP_COPT_SMTP_DSN_ENVID: return set_string(&dt->envid, v->str);
+    case WIP_COPT_SMTP_ATTACH: return add_attachment(dt, v);
     default: return WIP_CERR_NOT_SUPPORTED;
     }
 }
@@ -979,6 +1042,14 @@ static void data_destroy(oat_chan *d)
     free(dt->notify);
     free(dt->ret);
     free(dt->envid);
+    while (dt->attachments) {
+        oat_smtp_attachment *a = dt->attachments;
+        dt->attachments = a->next;
+        free(a->name);
+        free(a->type);
+        free(a->bytes);
+        free(a);
+    }
     free(dt);
     d->tp = NULL;
 }

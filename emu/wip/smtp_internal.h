@@ -41,10 +41,24 @@ size_t oat_smtp_body_end(const oat_smtp_body *b, uint8_t *out);
 typedef struct {
     const char *sender, *sender_name, *to, *cc, *subject, *reply_to, *ehlo;
     long long rtc;                  /* seconds since 1970 for the Date header */
-    unsigned serial;                /* for the Message-ID */
+    unsigned serial;                /* for the Message-ID and the MIME boundary */
+    bool multipart;                 /* attachments follow the body */
 } oat_smtp_header_fields;
-/* The header block (ending with the blank line), malloc'd; NULL without memory. */
+/* The header block (ending with the blank line; with multipart, also the first part's
+ * header), malloc'd; NULL without memory. */
 char *oat_smtp_header(const oat_smtp_header_fields *f);
+
+/* Attachments (memory copies) and the MIME trailer that carries them after the body. */
+typedef struct oat_smtp_attachment {
+    char *name, *type;
+    uint8_t *bytes;
+    size_t len;
+    struct oat_smtp_attachment *next;
+} oat_smtp_attachment;
+/* The parts after the body: each attachment base64 in 76-character lines, then the closing
+ * boundary; crlf_first when the body did not end its line. malloc'd, *len set. */
+char *oat_smtp_trailer(const oat_smtp_attachment *a, unsigned serial, long long rtc,
+                       bool crlf_first, size_t *len);
 
 /* Addresses of a comma-separated list ("<a@b>,c@d"), each without its angle brackets, in a
  * malloc'd NULL-terminated array; *count set. NULL when a name is empty or too long. */

@@ -99,8 +99,49 @@ char *oat_smtp_header(const oat_smtp_header_fields *f)
     if (f->subject)
         append(&h, &len, &cap, "Subject: %s%s\r\n", f->subject, "");
     append(&h, &len, &cap, "Message-ID: %s%s\r\n", id, "");
+    if (f->multipart) {
+        char boundary[64];
+        snprintf(boundary, sizeof boundary, "oatemu-%u-%lld", f->serial, f->rtc);
+        append(&h, &len, &cap, "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; "
+               "boundary=\"%s\"%s\r\n\r\n", boundary, "");
+        append(&h, &len, &cap, "--%s\r\nContent-Type: text/plain; charset=utf-8%s\r\n\r\n",
+               boundary, "");
+        return h;
+    }
     append(&h, &len, &cap, "%s%s\r\n", "", "");
     return h;
+}
+
+char *oat_smtp_trailer(const oat_smtp_attachment *a, unsigned serial, long long rtc,
+                       bool crlf_first, size_t *len)
+{
+    size_t cap = 256;
+    for (const oat_smtp_attachment *it = a; it; it = it->next)
+        cap += 512 + (it->len + 2) / 3 * 4 + (it->len / 57 + 1) * 2;
+    char *out = malloc(cap);
+    if (!out)
+        return NULL;
+    char boundary[64];
+    snprintf(boundary, sizeof boundary, "oatemu-%u-%lld", serial, rtc);
+    size_t n = 0;
+    if (crlf_first)
+        n += (size_t)snprintf(out + n, cap - n, "\r\n");
+    for (const oat_smtp_attachment *it = a; it; it = it->next) {
+        n += (size_t)snprintf(out + n, cap - n, "--%s\r\nContent-Type: %s; name=\"%s\"\r\n"
+                              "Content-Disposition: attachment; filename=\"%s\"\r\n"
+                              "Content-Transfer-Encoding: base64\r\n\r\n", boundary,
+                              it->type, it->name, it->name);
+        for (size_t off = 0; off < it->len; off += 57) {      /* 57 bytes = 76 characters */
+            size_t take = it->len - off < 57 ? it->len - off : 57;
+            oat_base64(it->bytes + off, take, out + n);
+            n += strlen(out + n);
+            out[n++] = '\r';
+            out[n++] = '\n';
+        }
+    }
+    n += (size_t)snprintf(out + n, cap - n, "--%s--\r\n", boundary);
+    *len = n;
+    return out;
 }
 
 char **oat_smtp_addresses(const char *list, int *count)
