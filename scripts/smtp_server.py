@@ -2,13 +2,26 @@
 """smtp_server.py: a local SMTPS (implicit TLS) server for the smtp_ssl demo and tests.
 
   smtp_server.py --cert server.pem --key server.key --spool DIR [--port 0] [--user U --password P]
-                 [--fail-rcpt ADDR] [--drop-during-data]
+                 [--fail-rcpt ADDR] [--drop-during-data] [--starttls | --require-starttls]
+                 [--hide-starttls] [--auth-methods PLAIN,LOGIN,CRAM-MD5] [--smtputf8] [--size N]
       Serves SMTP over implicit TLS on 127.0.0.1:PORT (0: a free port) and prints
       "listening on 127.0.0.1:PORT". Each accepted message is stored as DIR/NNNN.eml (the
       raw content, SMTP transparency undone), DIR/NNNN.body (what follows the header) and
-      DIR/NNNN.env (envelope); then "received DIR/NNNN.eml" is printed.
+      DIR/NNNN.env (envelope: "from: A", "to: B,C", then "mail-params: SIZE=.. BODY=..
+      SMTPUTF8" and one "rcpt: ADDR" line per recipient); then "received DIR/NNNN.eml" is
+      printed, like the protocol commands (EHLO, STARTTLS, VRFY, ETRN, BDAT, RSET, QUIT, ...)
+      and "auth <METHOD> ok|refused".
       --fail-rcpt: 550 for that recipient. --drop-during-data: the first DATA is cut (the
       connection closes after the first body bytes).
+      --starttls: a plain listener offering STARTTLS (AUTH only after it, unless
+      --hide-starttls); --require-starttls: the same, and commands other than EHLO/NOOP/QUIT
+      get 530 before STARTTLS (aiosmtpd's require_starttls). --hide-starttls: STARTTLS is
+      not in the EHLO reply (still accepted; AUTH offered in clear): STARTTLS stripping.
+      --auth-methods: the AUTH mechanisms offered (aiosmtpd has PLAIN and LOGIN; CRAM-MD5 is
+      added here; default PLAIN,LOGIN). --smtputf8: offer SMTPUTF8. --size N: SIZE limit
+      (default 64 MiB). aiosmtpd refuses RCPT parameters (DSN NOTIFY/ORCPT: 555) and MAIL
+      parameters other than SIZE, BODY and SMTPUTF8 (555); it has no PIPELINING keyword,
+      CHUNKING/BDAT, ETRN nor DSN; VRFY gets 252.
   smtp_server.py --make-pki DIR
       Root CA, intermediate and leaf (CN smtp.example.com, SAN smtp.example.com, localhost,
       127.0.0.1): DIR/ca.pem (root), DIR/intermediate.pem, DIR/server.pem (leaf + chain),
@@ -125,7 +138,10 @@ def make_pki(d):
 
 
 def serve(args):
-    from aiosmtpd.smtp import SMTP, AuthResult
+    import base64
+    import hmac
+    import time
+    from aiosmtpd.smtp import MISSING, SMTP, AuthResult, LoginPassword
 
     class State:
         count = 0
@@ -135,6 +151,12 @@ def serve(args):
         print(text, flush=True)
 
     class Handler:
+        async def handle_EHLO(self, server, session, envelope, hostname, responses):
+            session.host_name = hostname
+            if args.hide_starttls:
+                responses = [r for r in responses if r != '250-STARTTLS']
+            return responses
+
         async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
             if args.fail_rcpt and address.lower() == args.fail_rcpt.lower():
                 out('refused recipient ' + address)
@@ -153,6 +175,9 @@ def serve(args):
                 f.write(raw[i + 4:] if i >= 0 else b'')
             with open(base + '.env', 'w') as f:
                 f.write('from: %s\nto: %s\n' % (envelope.mail_from, ','.join(envelope.rcpt_tos)))
+                f.write('mail-params: %s\n' % ' '.join(envelope.mail_options))
+                for rcpt in envelope.rcpt_tos:
+                    f.write('rcpt: %s\n' % rcpt)
             out('received %s.eml (%d bytes)' % (base, len(raw)))
             return '250 OK message %d queued' % State.count
 
@@ -164,7 +189,62 @@ def serve(args):
         return AuthResult(success=ok, handled=False)
 
     class Server(SMTP):
+        async def smtp_EHLO(self, arg):
+            out('EHLO')
+            return await super().smtp_EHLO(arg)
+
+        async def smtp_HELO(self, arg):
+            out('HELO')
+            return await super().smtp_HELO(arg)
+
+        async def smtp_STARTTLS(self, arg):
+            out('STARTTLS')
+            return await super().smtp_STARTTLS(arg)
+
+        async def smtp_VRFY(self, arg):
+            out('VRFY %s' % (arg or ''))
+            return await super().smtp_VRFY(arg)
+
+        async def smtp_RSET(self, arg):
+            out('RSET')
+            return await super().smtp_RSET(arg)
+
+        async def smtp_QUIT(self, arg):
+            out('QUIT')
+            return await super().smtp_QUIT(arg)
+
+        async def smtp_MAIL(self, arg):
+            out('MAIL %s' % (arg or ''))
+            return await super().smtp_MAIL(arg)
+
+        async def smtp_RCPT(self, arg):
+            out('RCPT %s' % (arg or ''))
+            return await super().smtp_RCPT(arg)
+
+        async def smtp_ETRN(self, arg):
+            out('ETRN %s' % (arg or ''))
+            await self.push('500 Error: command "ETRN" not recognized')
+
+        async def smtp_BDAT(self, arg):
+            out('BDAT %s' % (arg or ''))
+            await self.push('500 Error: command "BDAT" not recognized')
+
+        async def auth_CRAM__MD5(self, _, args_):
+            challenge = '<%d.%d@smtp.example.com>' % (os.getpid(), time.time_ns())
+            resp = await self.challenge_auth(challenge)
+            if resp is MISSING:
+                return AuthResult(success=False, handled=False)
+            login, _, digest = resp.decode(errors='replace').rpartition(' ')
+            ok = args.user is None or (
+                login == args.user and hmac.compare_digest(
+                    digest.lower(),
+                    hmac.new(args.password.encode(), challenge.encode(), 'md5').hexdigest()))
+            out('auth CRAM-MD5 %s' % ('ok' if ok else 'refused'))
+            return AuthResult(success=ok, handled=False,
+                              auth_data=LoginPassword(login.encode(), b'') if ok else None)
+
         async def smtp_DATA(self, arg):
+            out('DATA')
             if State.drop_pending and self.envelope.rcpt_tos:
                 State.drop_pending = False
                 await self.push('354 End data with <CR><LF>.<CR><LF>')
@@ -177,6 +257,13 @@ def serve(args):
     ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     ctx.load_cert_chain(args.cert, args.key)
     os.makedirs(args.spool, exist_ok=True)
+    starttls = args.starttls or args.require_starttls
+    offered = [m.strip().upper() for m in (args.auth_methods or 'PLAIN,LOGIN').split(',') if m.strip()]
+    unknown = set(offered) - {'PLAIN', 'LOGIN', 'CRAM-MD5'}
+    if unknown:
+        sys.exit('smtp_server.py: unsupported AUTH method(s) %s (aiosmtpd: PLAIN, LOGIN; '
+                 'here also CRAM-MD5)' % ','.join(sorted(unknown)))
+    excluded = [m for m in ('PLAIN', 'LOGIN', 'CRAM-MD5') if m not in offered]
 
     async def main():
         loop = asyncio.get_running_loop()
@@ -185,8 +272,12 @@ def serve(args):
             loop.add_signal_handler(s, lambda: stop.done() or stop.set_result(None))
         srv = await loop.create_server(
             lambda: Server(Handler(), hostname='smtp.example.com', authenticator=authenticator,
-                           auth_require_tls=False, data_size_limit=64 * 1024 * 1024),
-            '127.0.0.1', args.port, ssl=ctx)
+                           auth_require_tls=starttls and not args.hide_starttls,
+                           data_size_limit=args.size, enable_SMTPUTF8=args.smtputf8,
+                           auth_exclude_mechanism=excluded,
+                           tls_context=ctx if starttls else None,
+                           require_starttls=args.require_starttls),
+            '127.0.0.1', args.port, ssl=None if starttls else ctx)
         out('listening on 127.0.0.1:%d' % srv.sockets[0].getsockname()[1])
         await stop
         srv.close()
@@ -205,6 +296,12 @@ def main():
     ap.add_argument('--password', default='')
     ap.add_argument('--fail-rcpt')
     ap.add_argument('--drop-during-data', action='store_true')
+    ap.add_argument('--starttls', action='store_true')
+    ap.add_argument('--require-starttls', action='store_true')
+    ap.add_argument('--hide-starttls', action='store_true')
+    ap.add_argument('--auth-methods')
+    ap.add_argument('--smtputf8', action='store_true')
+    ap.add_argument('--size', type=int, default=64 * 1024 * 1024)
     args = ap.parse_args()
     if args.make_pki:
         make_pki(args.make_pki)
