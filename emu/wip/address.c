@@ -16,7 +16,7 @@
 static bool is_module_name(const char *name)
 {
     struct in_addr a;
-    if (strcasecmp(name, "localhost") == 0)
+    if (strcasecmp(name, "localhost") == 0 || strcmp(name, "::1") == 0)
         return true;
     return inet_pton(AF_INET, name, &a) == 1 && (ntohl(a.s_addr) >> 24) == 127;
 }
@@ -77,24 +77,30 @@ int oat_expose_host_port(uint16_t module_port)
     return -1;
 }
 
-int oat_addr_get_opt(int opt, const struct sockaddr_in *local, const struct sockaddr_in *peer,
+int oat_addr_get_opt(int opt, const struct sockaddr *local, const struct sockaddr *peer,
                      const oat_optval *v)
 {
     bool is_peer = opt == WIP_COPT_PEER_PORT || opt == WIP_COPT_PEER_ADDR ||
                    opt == WIP_COPT_PEER_STRADDR;
-    const struct sockaddr_in *a = is_peer ? peer : local;
+    const struct sockaddr *a = is_peer ? peer : local;
+    const struct sockaddr_in *v4 = (const struct sockaddr_in *)a;
+    const struct sockaddr_in6 *v6 = (const struct sockaddr_in6 *)a;
+    bool ipv6 = a->sa_family == AF_INET6;
     switch (opt) {
     case WIP_COPT_PORT:
     case WIP_COPT_PEER_PORT:
-        *(u16 *)v->ptr = ntohs(a->sin_port);
+        *(u16 *)v->ptr = ntohs(ipv6 ? v6->sin6_port : v4->sin_port);
         return 0;
     case WIP_COPT_ADDR:
     case WIP_COPT_PEER_ADDR:
-        *(wip_in_addr_t *)v->ptr = a->sin_addr.s_addr;
+        if (ipv6)
+            return WIP_CERR_NOT_SUPPORTED;      /* a wip_in_addr_t holds IPv4 only */
+        *(wip_in_addr_t *)v->ptr = v4->sin_addr.s_addr;
         return 0;
     case WIP_COPT_STRADDR:
     case WIP_COPT_PEER_STRADDR:
-        return inet_ntop(AF_INET, &a->sin_addr, v->buf, v->len) ? 0 : WIP_CERR_OUT_OF_RANGE;
+        return inet_ntop(a->sa_family, ipv6 ? (const void *)&v6->sin6_addr : &v4->sin_addr,
+                         v->buf, v->len) ? 0 : WIP_CERR_OUT_OF_RANGE;
     default:
         return WIP_CERR_NOT_SUPPORTED;
     }

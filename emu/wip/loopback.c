@@ -147,7 +147,7 @@ static int pair_get_opt(oat_chan *c, int opt, const oat_optval *v)
                                  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
     struct sockaddr_in peer = local;
     peer.sin_port = htons(c->peer_port);
-    return oat_addr_get_opt(opt, &local, &peer, v);
+    return oat_addr_get_opt(opt, (struct sockaddr *)&local, (struct sockaddr *)&peer, v);
 }
 
 static void pair_destroy(oat_chan *c)

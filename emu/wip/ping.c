@@ -324,8 +324,10 @@ static void go(oat_chan *c, ping_tp *t)
     send_next(t);
 }
 
-static void resolved(void *arg, int err, const struct sockaddr_in *addr)
+static void resolved(void *arg, int err, const struct sockaddr *sa, socklen_t sa_len)
 {
+    (void)sa_len;
+    const struct sockaddr_in *addr = (const struct sockaddr_in *)sa;   /* AF_INET asked */
     ping_tp *t = arg;
     oat_wip_lock();
     oat_chan *c = t->chan;
@@ -372,7 +374,7 @@ static void start(oat_chan *c, ping_tp *t, const char *host, const char *fn)
         return;
     }
     atomic_fetch_add(&t->refs, 1);
-    oat_resolve(d.host, 0, resolved, t);
+    oat_resolve(d.host, 0, AF_INET, resolved, t);
 }
 
 /* ---- channel operations ---- */

@@ -14,11 +14,13 @@
 typedef struct job {
     char host[256];
     uint16_t port;
+    int family;
     oat_resolve_done done;
     void *arg;
     pthread_t thread;
     int err;
-    struct sockaddr_in addr;
+    struct sockaddr_storage addr;
+    socklen_t addr_len;
     bool handed;            /* the result was queued to the I/O thread, which frees the job */
     struct job *next;
 } job;
@@ -43,19 +45,31 @@ static void finish_on_loop(void *arg)
     pthread_mutex_lock(&jobs_mu);
     unlist(j);
     pthread_mutex_unlock(&jobs_mu);
-    j->done(j->arg, j->err, j->err ? NULL : &j->addr);
+    j->done(j->arg, j->err, j->err ? NULL : (struct sockaddr *)&j->addr, j->addr_len);
     oat_io_pending_add(-1);
     free(j);
+}
+
+/* The port into the address found. */
+static void set_port(job *j)
+{
+    if (j->addr.ss_family == AF_INET6)
+        ((struct sockaddr_in6 *)&j->addr)->sin6_port = htons(j->port);
+    else
+        ((struct sockaddr_in *)&j->addr)->sin_port = htons(j->port);
 }
 
 static void *lookup(void *arg)
 {
     job *j = arg;
-    struct addrinfo hints = { .ai_family = AF_INET, .ai_socktype = SOCK_STREAM };
+    struct addrinfo hints = { .ai_family = j->family, .ai_socktype = SOCK_STREAM,
+                              .ai_flags = AI_ADDRCONFIG };
     struct addrinfo *res = NULL;
-    if (getaddrinfo(j->host, NULL, &hints, &res) == 0 && res) {
-        memcpy(&j->addr, res->ai_addr, sizeof j->addr);
-        j->addr.sin_port = htons(j->port);
+    if (getaddrinfo(j->host, NULL, &hints, &res) == 0 && res &&
+        res->ai_addrlen <= sizeof j->addr) {
+        memcpy(&j->addr, res->ai_addr, res->ai_addrlen);
+        j->addr_len = res->ai_addrlen;
+        set_port(j);
     } else {
         j->err = WIP_CERR_DNS_FAILURE;
     }
@@ -74,26 +88,35 @@ static void *lookup(void *arg)
 static void numeric_on_loop(void *arg)
 {
     job *j = arg;
-    j->done(j->arg, 0, &j->addr);
+    j->done(j->arg, 0, (struct sockaddr *)&j->addr, j->addr_len);
     oat_io_pending_add(-1);
     free(j);
 }
 
-void oat_resolve(const char *host, uint16_t port, oat_resolve_done done, void *arg)
+void oat_resolve(const char *host, uint16_t port, int family, oat_resolve_done done, void *arg)
 {
     job *j = calloc(1, sizeof *j);
     if (!j) {
-        done(arg, WIP_CERR_MEMORY, NULL);
+        done(arg, WIP_CERR_MEMORY, NULL, 0);
         return;
     }
     snprintf(j->host, sizeof j->host, "%s", host);
     j->port = port;
+    j->family = family;
     j->done = done;
     j->arg = arg;
     oat_io_pending_add(1);
-    if (inet_pton(AF_INET, host, &j->addr.sin_addr) == 1) {
-        j->addr.sin_family = AF_INET;
-        j->addr.sin_port = htons(port);
+    struct sockaddr_in *v4 = (struct sockaddr_in *)&j->addr;
+    struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&j->addr;
+    if (inet_pton(AF_INET, host, &v4->sin_addr) == 1) {
+        v4->sin_family = AF_INET;
+        j->addr_len = sizeof *v4;
+    } else if (family != AF_INET && inet_pton(AF_INET6, host, &v6->sin6_addr) == 1) {
+        v6->sin6_family = AF_INET6;
+        j->addr_len = sizeof *v6;
+    }
+    if (j->addr_len) {
+        set_port(j);
         oat_loop_call(numeric_on_loop, j);
         return;
     }
@@ -106,7 +129,7 @@ void oat_resolve(const char *host, uint16_t port, oat_resolve_done done, void *a
         pthread_mutex_unlock(&jobs_mu);
         oat_io_pending_add(-1);
         free(j);
-        done(arg, WIP_CERR_RESOURCES, NULL);
+        done(arg, WIP_CERR_RESOURCES, NULL, 0);
         return;
     }
     pthread_mutex_unlock(&jobs_mu);

@@ -288,25 +288,31 @@ static void apply_socket_options(oat_chan *c, int fd)
         setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof idle);
     }
     int ttl = c->ttl, tos = c->tos;
-    setsockopt(fd, IPPROTO_IP, IP_TTL, &ttl, sizeof ttl);
+    setsockopt(fd, IPPROTO_IP, IP_TTL, &ttl, sizeof ttl);               /* IPv4 */
     setsockopt(fd, IPPROTO_IP, IP_TOS, &tos, sizeof tos);
+    setsockopt(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &ttl, sizeof ttl);  /* IPv6 */
+    setsockopt(fd, IPPROTO_IPV6, IPV6_TCLASS, &tos, sizeof tos);
 }
 
 /* WIP_COPT_PORT on a client: the host socket's local port (a failure is traced and the
  * kernel's choice kept). */
-static void bind_local_port(oat_chan *c, int fd)
+static void bind_local_port(oat_chan *c, int fd, int family)
 {
     if (c->local_port == 0)
         return;
     int on = 1;
     setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
     struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(c->local_port) };
-    if (bind(fd, (struct sockaddr *)&a, sizeof a) != 0)
+    struct sockaddr_in6 a6 = { .sin6_family = AF_INET6, .sin6_port = htons(c->local_port) };
+    int rc = family == AF_INET6 ? bind(fd, (struct sockaddr *)&a6, sizeof a6)
+                                : bind(fd, (struct sockaddr *)&a, sizeof a);
+    if (rc != 0)
         oat_warn("TCP client: local port %u is not free on the host (%s); another one is used",
                  c->local_port, strerror(errno));
 }
 
-static void resolved(void *arg, int err, const struct sockaddr_in *addr)
+/* The name is known (IPv4 or IPv6): connect. */
+static void resolved(void *arg, int err, const struct sockaddr *addr, socklen_t addr_len)
 {
     host_tp *t = arg;
     oat_wip_lock();
@@ -315,15 +321,15 @@ static void resolved(void *arg, int err, const struct sockaddr_in *addr)
         if (err) {
             fail(c, err, "name lookup for");
         } else {
-            t->fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+            t->fd = socket(addr->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
             if (t->fd < 0) {
                 fail(c, oat_tcp_errno_to_cerr(errno), "no socket for");
             } else {
                 apply_socket_options(c, t->fd);
-                bind_local_port(c, t->fd);
+                bind_local_port(c, t->fd, addr->sa_family);
                 unsigned timeout_ms = (unsigned)(oat_cfg()->connect_timeout_us / 1000);
                 setsockopt(t->fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &timeout_ms, sizeof timeout_ms);
-                if (connect(t->fd, (const struct sockaddr *)addr, sizeof *addr) == 0 ||
+                if (connect(t->fd, addr, addr_len) == 0 ||
                     errno == EINPROGRESS)
                     set_events(t, POLLOUT);
                 else
@@ -371,7 +377,7 @@ void oat_tcp_host_connect(oat_chan *c, const char *host, uint16_t port)
     t->connecting = true;
     oat_io_pending_add(1);
     t->refs++;
-    oat_resolve(host, port, resolved, t);
+    oat_resolve(host, port, AF_UNSPEC, resolved, t);
 }
 
 /* ---- channel operations ---- */
@@ -482,14 +488,14 @@ static int host_get_opt(oat_chan *c, int opt, const oat_optval *v)
     host_tp *t = tp_of(c);
     if (!oat_addr_opt(opt))
         return oat_tcp_opt_get(c, opt, v);
-    struct sockaddr_in local = { 0 }, peer = { 0 };
+    struct sockaddr_storage local = { 0 }, peer = { 0 };
     socklen_t ll = sizeof local, pl = sizeof peer;
     if (!t || t->fd < 0 || c->state == WIP_CSTATE_BUSY)
         return WIP_CERR_CSTATE;
     if (getsockname(t->fd, (struct sockaddr *)&local, &ll) != 0 ||
         getpeername(t->fd, (struct sockaddr *)&peer, &pl) != 0)
         return WIP_CERR_CSTATE;
-    return oat_addr_get_opt(opt, &local, &peer, v);
+    return oat_addr_get_opt(opt, (struct sockaddr *)&local, (struct sockaddr *)&peer, v);
 }
 
 static void host_destroy(oat_chan *c)

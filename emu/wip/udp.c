@@ -275,8 +275,10 @@ static void opened(oat_chan *c)
     notify_read(c);
 }
 
-static void resolved(void *arg, int err, const struct sockaddr_in *addr)
+static void resolved(void *arg, int err, const struct sockaddr *sa, socklen_t sa_len)
 {
+    (void)sa_len;
+    const struct sockaddr_in *addr = (const struct sockaddr_in *)sa;   /* AF_INET asked */
     udp_tp *t = arg;
     oat_wip_lock();
     oat_chan *c = t->chan;
@@ -331,7 +333,7 @@ static void bind_peer(oat_chan *c, udp_tp *t, const char *fn)
         return;
     }
     t->refs++;
-    oat_resolve(d.host, d.port, resolved, t);
+    oat_resolve(d.host, d.port, AF_INET, resolved, t);
 }
 
 /* ---- channel operations ---- */

@@ -209,15 +209,17 @@ typedef struct {
 void oat_dest_resolve(const char *name, uint16_t port, oat_dest *d);
 /* WIP_COPT_PORT/ADDR/STRADDR and their PEER_ forms (get) from two socket addresses. */
 bool oat_addr_opt(int opt);
-int oat_addr_get_opt(int opt, const struct sockaddr_in *local, const struct sockaddr_in *peer,
+int oat_addr_get_opt(int opt, const struct sockaddr *local, const struct sockaddr *peer,
                      const oat_optval *v);
 /* Host port a module port is exposed on (--expose; 0 = any free port), -1 if not. */
 int oat_expose_host_port(uint16_t module_port);
 
 /* ---- name resolution (resolve.c): getaddrinfo on a helper thread, counted as pending
  * host work; done(arg, err, addr) runs on the I/O thread. err: 0 or WIP_CERR_DNS_FAILURE. */
-typedef void (*oat_resolve_done)(void *arg, int err, const struct sockaddr_in *addr);
-void oat_resolve(const char *host, uint16_t port, oat_resolve_done done, void *arg);
+typedef void (*oat_resolve_done)(void *arg, int err, const struct sockaddr *addr,
+                                 socklen_t len);
+/* family: AF_INET, or AF_UNSPEC for IPv4 or IPv6 (TCP). */
+void oat_resolve(const char *host, uint16_t port, int family, oat_resolve_done done, void *arg);
 /* Module stop, before the I/O thread is joined: wait for lookups still running. */
 void oat_resolve_stop(void);
 

@@ -211,6 +211,39 @@ TEST_F(TcpHost, AnExposedServerIsReachableFromTheHost)
     close(fd);
 }
 
+TEST_F(TcpHost, AnIpv6PeerIsReachedThroughTheHostMap)
+{
+    int lfd = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in6 a{};
+    a.sin6_family = AF_INET6;
+    a.sin6_addr = in6addr_loopback;
+    if (lfd < 0 || bind(lfd, (sockaddr *)&a, sizeof a) != 0 || listen(lfd, 4) != 0) {
+        if (lfd >= 0)
+            close(lfd);
+        GTEST_SKIP() << "no IPv6 loopback on this host";
+    }
+    socklen_t len = sizeof a;
+    getsockname(lfd, (sockaddr *)&a, &len);
+    boot({ "--host-map=v6.test:7=::1:" + std::to_string(ntohs(a.sin6_port)) });
+    start_bearer();
+    task([&] { client = wip_TCPClientCreate("v6.test", 7, handler, &cli_ctx); });
+    int fd = accept(lfd, nullptr, nullptr);
+    ASSERT_GE(fd, 0);
+    ASSERT_TRUE(has(WIP_CEV_WRITE, client));
+    char addr[64] = "";
+    task([&] {
+        EXPECT_EQ(4, wip_write(client, "ping", 4));
+        EXPECT_EQ(0, wip_getOpts(client, WIP_COPT_PEER_STRADDR, addr, (u16)sizeof addr,
+                                 WIP_COPT_END));
+    });
+    EXPECT_STREQ("::1", addr);
+    char buf[8] = {};
+    ASSERT_EQ(4, recv(fd, buf, sizeof buf, 0));
+    EXPECT_STREQ("ping", buf);
+    close(fd);
+    close(lfd);
+}
+
 TEST_F(TcpHost, ABearerDropErrorsHostChannelsOnly)
 {
     HostPeer peer(HostPeer::Echo);
