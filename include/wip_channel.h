@@ -148,6 +148,9 @@ typedef enum {
     WIP_COPT_SMTP_DSN_ENVID,    /* data: const ascii*: ENVID= */
     WIP_COPT_SMTP_ATTACH,       /* data: const ascii *filename, const ascii *mime_type,
                                    const void *bytes, u32 len: a base64 attachment (copied) */
+    WIP_COPT_SMTP_MULTIPART,    /* data: bool, a MIME multipart mail (for ATTACH_BEGIN) */
+    WIP_COPT_SMTP_ATTACH_BEGIN, /* data, open: const ascii *filename, const ascii *mime_type:
+                                   what is written from now on is that attachment */
     WIP_COPT_LAST
 } wip_channelOption_e;
 

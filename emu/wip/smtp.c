@@ -64,6 +64,8 @@ typedef struct {
     char *trailer;                  /* MIME parts after the body (attachments) */
     size_t trailer_len, trailer_off;
     long long mime_rtc;             /* the boundary's time stamp */
+    uint64_t consumed;              /* body bytes taken from the data channel */
+    int part_i;                     /* the streamed attachment being sent, -1: the text */
     bool pump_posted;               /* a pump after the current handler is queued */
     oat_alarm *timer;
     struct timeout_ev *timer_ev;
@@ -76,6 +78,12 @@ typedef struct {
     char *sender, *sender_name, *to, *cc, *bcc, *subject, *reply_to;
     char *notify, *ret, *envid;
     oat_smtp_attachment *attachments;
+    bool multipart;
+    struct {                        /* streamed attachments: where each begins in the body */
+        uint64_t start;
+        char *name, *type;
+    } parts[16];
+    int nparts;
     uint32_t size;                  /* declared, 0 = not declared */
     bool format_header;
     bool ended;                     /* wip_close: end DATA once the body is out */
@@ -367,10 +375,12 @@ static void start_body(oat_chan *s, smtp_tp *t)
     t->body = (oat_smtp_body){ .line_start = true, .no_stuffing = t->bdat };
     t->tx_len = 0;
     t->mime_rtc = oat_rtc_seconds();
+    t->consumed = 0;
+    t->part_i = -1;
     if (dt->format_header) {
         oat_smtp_header_fields f = { dt->sender, dt->sender_name, dt->to, dt->cc, dt->subject,
                                      dt->reply_to, t->ehlo, t->mime_rtc, t->data->serial,
-                                     dt->attachments != NULL };
+                                     dt->attachments != NULL || dt->multipart };
         t->header = oat_smtp_header(&f);
         t->header_off = 0;
     }
@@ -558,10 +568,20 @@ static bool header_left(const smtp_tp *t)
 static bool trailer_left(smtp_tp *t, oat_chan *d)
 {
     data_tp *dt = d->tp;
-    if (!t->trailer && dt->attachments && dt->format_header && dt->ended && d->snd.count == 0 &&
-        !header_left(t)) {
-        t->trailer = oat_smtp_trailer(dt->attachments, d->serial, t->mime_rtc,
-                                      !t->body.line_start, &t->trailer_len);
+    if (!t->trailer && (dt->attachments || dt->multipart) && dt->format_header && dt->ended &&
+        d->snd.count == 0 && !header_left(t)) {
+        uint8_t fin[8];
+        size_t nf = t->body.base64 ? oat_smtp_base64_finish(&t->body, fin) : 0;
+        size_t len = 0;
+        char *parts = oat_smtp_trailer(dt->attachments, d->serial, t->mime_rtc,
+                                       !t->body.line_start, &len);
+        t->trailer = parts ? malloc(nf + len) : NULL;
+        if (t->trailer) {
+            memcpy(t->trailer, fin, nf);
+            memcpy(t->trailer + nf, parts, len);
+            t->trailer_len = nf + len;
+        }
+        free(parts);
         t->trailer_off = 0;
         t->body.line_start = true;
     }
@@ -589,9 +609,32 @@ static uint32_t fill_tx(smtp_tp *t, oat_chan *d, size_t room)
         t->header_off += n;
         return 0;
     }
+    data_tp *dt = d->tp;
+    if (t->part_i + 1 < dt->nparts && t->consumed == dt->parts[t->part_i + 1].start &&
+        room >= 600) {                  /* a streamed attachment begins here */
+        char boundary[64];
+        size_t n = 0;
+        if (t->body.base64)
+            n = oat_smtp_base64_finish(&t->body, t->tx + t->tx_len);
+        else if (!t->body.line_start)
+            n = (size_t)snprintf((char *)t->tx + t->tx_len, 3, "\r\n");
+        t->part_i++;
+        oat_smtp_boundary(d->serial, t->mime_rtc, boundary, sizeof boundary);
+        n += oat_smtp_part_header(boundary, dt->parts[t->part_i].name, dt->parts[t->part_i].type,
+                                  (char *)t->tx + t->tx_len + n, room - n);
+        t->tx_len += n;
+        t->body.base64 = true;
+        t->body.col = t->body.ncarry = 0;
+        return 0;
+    }
     uint8_t raw[8192];
-    uint32_t take = (uint32_t)(room / 2 < sizeof raw ? room / 2 : sizeof raw);
+    size_t fit = room > 16 ? (room - 16) / 2 : 0;
+    uint64_t next = t->part_i + 1 < dt->nparts ? dt->parts[t->part_i + 1].start : UINT64_MAX;
+    if (next - t->consumed < fit)
+        fit = (size_t)(next - t->consumed);
+    uint32_t take = (uint32_t)(fit < sizeof raw ? fit : sizeof raw);
     uint32_t n = oat_ring_get(&d->snd, raw, take);
+    t->consumed += n;
     t->tx_len += oat_smtp_body_encode(&t->body, raw, n, t->tx + t->tx_len);
     return n;
 }
@@ -989,6 +1032,29 @@ static int add_attachment(data_tp *dt, const oat_optval *v)
     return 0;
 }
 
+/* What the application writes from now on is a new attachment part. */
+static int begin_part(oat_chan *d, data_tp *dt, const oat_optval *v)
+{
+    smtp_tp *t = dt->session ? dt->session->tp : NULL;
+    if (!t || !dt->multipart || !dt->format_header || dt->ended ||
+        dt->nparts == (int)(sizeof dt->parts / sizeof dt->parts[0]))
+        return WIP_CERR_CSTATE;
+    if (!v->str || !*v->str || !v->str2 || !*v->str2 || strpbrk(v->str, "\"\r\n") ||
+        strpbrk(v->str2, "\r\n;"))
+        return WIP_CERR_INVALID;
+    char *name = strdup(v->str), *type = strdup(v->str2);
+    if (!name || !type) {
+        free(name);
+        free(type);
+        return WIP_CERR_MEMORY;
+    }
+    int i = dt->nparts++;
+    dt->parts[i].start = t->consumed + d->snd.count;
+    dt->parts[i].name = name;
+    dt->parts[i].type = type;
+    return 0;
+}
+
 static int data_set_opt(oat_chan *d, int opt, const oat_optval *v)
 {
     data_tp *dt = d->tp;
@@ -1006,6 +1072,12 @@ static int data_set_opt(oat_chan *d, int opt, const oat_optval *v)
     case WIP_COPT_SMTP_DSN_RET: return set_string(&dt->ret, v->str);
     case WIP_COPT_SMTP_DSN_ENVID: return set_string(&dt->envid, v->str);
     case WIP_COPT_SMTP_ATTACH: return add_attachment(dt, v);
+    case WIP_COPT_SMTP_MULTIPART:
+        if (d->state != WIP_CSTATE_BUSY || dt->session)
+            return WIP_CERR_CSTATE;      /* with wip_putFileOpts only */
+        dt->multipart = v->num != 0;
+        return 0;
+    case WIP_COPT_SMTP_ATTACH_BEGIN: return begin_part(d, dt, v);
     default: return WIP_CERR_NOT_SUPPORTED;
     }
 }
@@ -1042,6 +1114,10 @@ static void data_destroy(oat_chan *d)
     free(dt->notify);
     free(dt->ret);
     free(dt->envid);
+    for (int i = 0; i < dt->nparts; i++) {
+        free(dt->parts[i].name);
+        free(dt->parts[i].type);
+    }
     while (dt->attachments) {
         oat_smtp_attachment *a = dt->attachments;
         dt->attachments = a->next;

@@ -30,11 +30,21 @@ typedef struct {
     bool line_start;                /* the next body byte begins a line */
     bool skip_lf;                   /* a CR was turned into CRLF: drop the LF after it */
     bool no_stuffing;               /* BDAT: line ends only, no dot-stuffing */
+    bool base64;                    /* a streamed attachment: base64 in 76-character lines */
+    uint8_t carry[3];               /* base64: bytes waiting for a full group */
+    int ncarry, col;
 } oat_smtp_body;
 
-/* Turn body bytes into wire form (CRLF line ends, leading '.' doubled). out must hold
- * 2 * len bytes; returns the bytes written to out. */
+/* Turn body bytes into wire form (CRLF line ends, leading '.' doubled; or base64 lines).
+ * out must hold 2 * len + 8 bytes; returns the bytes written to out. */
 size_t oat_smtp_body_encode(oat_smtp_body *b, const uint8_t *in, size_t len, uint8_t *out);
+/* The end of a base64 part: the last group, padded, and the line end. out: 8 bytes. */
+size_t oat_smtp_base64_finish(oat_smtp_body *b, uint8_t *out);
+/* The MIME boundary of a mail, and the header of an attachment part (with its boundary
+ * line); returns the length written. */
+void oat_smtp_boundary(unsigned serial, long long rtc, char *out, size_t len);
+size_t oat_smtp_part_header(const char *boundary, const char *name, const char *type,
+                            char *out, size_t len);
 /* The end of data: CRLF if the body did not end a line, then ".CRLF". out: 5 bytes. */
 size_t oat_smtp_body_end(const oat_smtp_body *b, uint8_t *out);
 

@@ -9,8 +9,71 @@
 #include <string.h>
 #include <time.h>
 
+static const char b64_table[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+static size_t b64_group(oat_smtp_body *b, const uint8_t g[3], int n, uint8_t *out)
+{
+    uint32_t v = (uint32_t)g[0] << 16 | (uint32_t)(n > 1 ? g[1] : 0) << 8 | (n > 2 ? g[2] : 0);
+    size_t o = 0;
+    out[o++] = (uint8_t)b64_table[(v >> 18) & 63];
+    out[o++] = (uint8_t)b64_table[(v >> 12) & 63];
+    out[o++] = n > 1 ? (uint8_t)b64_table[(v >> 6) & 63] : '=';
+    out[o++] = n > 2 ? (uint8_t)b64_table[v & 63] : '=';
+    b->col += 4;
+    if (b->col >= 76) {
+        out[o++] = '\r';
+        out[o++] = '\n';
+        b->col = 0;
+    }
+    return o;
+}
+
+static size_t base64_encode(oat_smtp_body *b, const uint8_t *in, size_t len, uint8_t *out)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < len; i++) {
+        b->carry[b->ncarry++] = in[i];
+        if (b->ncarry == 3) {
+            o += b64_group(b, b->carry, 3, out + o);
+            b->ncarry = 0;
+        }
+    }
+    return o;
+}
+
+size_t oat_smtp_base64_finish(oat_smtp_body *b, uint8_t *out)
+{
+    size_t o = b->ncarry ? b64_group(b, b->carry, b->ncarry, out) : 0;
+    b->ncarry = 0;
+    if (b->col > 0) {
+        out[o++] = '\r';
+        out[o++] = '\n';
+        b->col = 0;
+    }
+    b->base64 = false;
+    b->line_start = true;
+    return o;
+}
+
+void oat_smtp_boundary(unsigned serial, long long rtc, char *out, size_t len)
+{
+    snprintf(out, len, "oatemu-%u-%lld", serial, rtc);
+}
+
+size_t oat_smtp_part_header(const char *boundary, const char *name, const char *type,
+                            char *out, size_t len)
+{
+    int n = snprintf(out, len, "--%s\r\nContent-Type: %s; name=\"%s\"\r\nContent-Disposition: "
+                     "attachment; filename=\"%s\"\r\nContent-Transfer-Encoding: base64\r\n\r\n",
+                     boundary, type, name, name);
+    return n > 0 && (size_t)n < len ? (size_t)n : 0;
+}
+
 size_t oat_smtp_body_encode(oat_smtp_body *b, const uint8_t *in, size_t len, uint8_t *out)
 {
+    if (b->base64)
+        return base64_encode(b, in, len, out);
     size_t o = 0;
     for (size_t i = 0; i < len; i++) {
         uint8_t c = in[i];
@@ -101,7 +164,7 @@ char *oat_smtp_header(const oat_smtp_header_fields *f)
     append(&h, &len, &cap, "Message-ID: %s%s\r\n", id, "");
     if (f->multipart) {
         char boundary[64];
-        snprintf(boundary, sizeof boundary, "oatemu-%u-%lld", f->serial, f->rtc);
+        oat_smtp_boundary(f->serial, f->rtc, boundary, sizeof boundary);
         append(&h, &len, &cap, "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; "
                "boundary=\"%s\"%s\r\n\r\n", boundary, "");
         append(&h, &len, &cap, "--%s\r\nContent-Type: text/plain; charset=utf-8%s\r\n\r\n",
@@ -122,15 +185,12 @@ char *oat_smtp_trailer(const oat_smtp_attachment *a, unsigned serial, long long 
     if (!out)
         return NULL;
     char boundary[64];
-    snprintf(boundary, sizeof boundary, "oatemu-%u-%lld", serial, rtc);
+    oat_smtp_boundary(serial, rtc, boundary, sizeof boundary);
     size_t n = 0;
     if (crlf_first)
         n += (size_t)snprintf(out + n, cap - n, "\r\n");
     for (const oat_smtp_attachment *it = a; it; it = it->next) {
-        n += (size_t)snprintf(out + n, cap - n, "--%s\r\nContent-Type: %s; name=\"%s\"\r\n"
-                              "Content-Disposition: attachment; filename=\"%s\"\r\n"
-                              "Content-Transfer-Encoding: base64\r\n\r\n", boundary,
-                              it->type, it->name, it->name);
+        n += oat_smtp_part_header(boundary, it->name, it->type, out + n, cap - n);
         for (size_t off = 0; off < it->len; off += 57) {      /* 57 bytes = 76 characters */
             size_t take = it->len - off < 57 ? it->len - off : 57;
             oat_base64(it->bytes + off, take, out + n);
