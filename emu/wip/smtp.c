@@ -675,13 +675,21 @@ static void pump_bdat(oat_chan *s, smtp_tp *t, oat_chan *d)
         t->tx_len = 0;
         return;
     }
+    if (len == 0 && !t->body.line_start) {  /* the message ends its last line */
+        memcpy(t->tx + HEAD, "\r\n", 2);
+        len = 2;
+        t->body.line_start = true;
+        t->tx_len = HEAD + 2;
+    }
+    bool last = dt->ended && d->snd.count == 0 && !header_left(t) && !trailer_left(t, d) &&
+                t->body.line_start;
     char head[HEAD];
-    int h = len ? snprintf(head, sizeof head, "BDAT %zu\r\n", len)
-                : snprintf(head, sizeof head, "BDAT 0 LAST\r\n");
+    int h = last ? snprintf(head, sizeof head, "BDAT %zu LAST\r\n", len)
+                 : snprintf(head, sizeof head, "BDAT %zu\r\n", len);
     memmove(t->tx + h, t->tx + HEAD, len);
     memcpy(t->tx, head, (size_t)h);
     t->tx_len = (size_t)h + len;
-    t->st = len ? ST_BDAT : ST_END;
+    t->st = last ? ST_END : ST_BDAT;
     tx_flush(t);
     start_timer(s, t);
 }
