@@ -1,5 +1,7 @@
-/* smtp.c: the Internet library's SMTP client. A session channel owns a WIP TCP client and
- * runs the protocol in the owner task: greeting, EHLO (HELO if refused), AUTH, then OPEN.
+/* smtp.c: the Internet library's SMTP client, its session and protocol engine (the mail's
+ * data channel and message are in smtp_data.c). A session channel owns a WIP TCP client (or
+ * an SSL client) and runs the protocol in the owner task: greeting, EHLO (HELO if refused),
+ * STARTTLS when asked, AUTH, then OPEN.
  * Each mail is a data channel from wip_putFile: MAIL, RCPT for every recipient, DATA, then
  * the data channel's OPEN and WRITE events; what the application writes goes through the
  * stream rules (short writes, WRITE after a short write), is dot-stuffed and sent; its
@@ -22,77 +24,9 @@
 #define SMTP_DEFAULT_PORT 25
 #define SMTP_DEFAULT_TIMEOUT_MS 60000u
 
-typedef enum {
-    ST_GREETING, ST_EHLO, ST_HELO, ST_STARTTLS, ST_TLS_WAIT, ST_AUTH, ST_READY,
-    ST_MAIL, ST_RCPT, ST_DATA, ST_BODY, ST_BDAT, ST_END, ST_OPERATION, ST_QUIT, ST_DEAD
-} smtp_state;
-
-typedef struct {
-    oat_chan *inner;                /* the TCP channel to the server */
-    smtp_state st;
-    bool opened;                    /* OPEN told */
-    char *user, *password;
-    int auth;                       /* as asked (WIP_SMTP_AUTH_*) */
-    int method, auth_step;          /* the method running, its 334 count */
-    char ehlo[128];
-    char server[256];               /* the name TLS checks */
-    uint32_t timeout_ms;
-    int security;                   /* WIP_SMTP_SEC_* */
-    bool clear_auth, use_pipelining, use_chunking;
-    bool tls;                       /* the session is encrypted */
-    struct {                        /* what the last EHLO offered */
-        bool starttls, pipelining, eightbit, utf8, chunking, dsn;
-        unsigned auth;
-        uint32_t size;              /* 0: not offered; UINT32_MAX: offered, no limit */
-    } caps;
-    bool pipelined;                 /* MAIL, RCPT (and DATA) went in one write */
-    int replies_due;                /* pipelined replies still to come */
-    bool bdat;                      /* the body goes in BDAT chunks */
-    uint8_t tx[16400];              /* message bytes (or a BDAT chunk) not yet taken */
-    size_t tx_len;
-    oat_smtp_reader rd;
-    int code;                       /* last reply */
-    char text[4096];
-    char out[2048];                 /* a command the TCP channel has not taken yet */
-    size_t out_len;
-    oat_chan *data;                 /* the mail in progress */
-    char **rcpt;
-    int nrcpt, rcpt_i;
-    oat_smtp_body body;
-    char *header;                   /* still to send before the body */
-    size_t header_off;
-    char *trailer;                  /* MIME parts after the body (attachments) */
-    size_t trailer_len, trailer_off;
-    long long mime_rtc;             /* the boundary's time stamp */
-    uint64_t consumed;              /* body bytes taken from the data channel */
-    int part_i;                     /* the streamed attachment being sent, -1: the text */
-    bool pump_posted;               /* a pump after the current handler is queued */
-    oat_alarm *timer;
-    struct timeout_ev *timer_ev;
-    unsigned timer_gen;
-    int wait_token;
-} smtp_tp;
-
-typedef struct {
-    oat_chan *session;
-    char *sender, *sender_name, *to, *cc, *bcc, *subject, *reply_to;
-    char *notify, *ret, *envid;
-    oat_smtp_attachment *attachments;
-    bool multipart;
-    struct {                        /* streamed attachments: where each begins in the body */
-        uint64_t start;
-        char *name, *type;
-    } parts[16];
-    int nparts;
-    uint32_t size;                  /* declared, 0 = not declared */
-    bool format_header;
-    bool ended;                     /* wip_close: end DATA once the body is out */
-} data_tp;
-
-static const oat_chan_ops session_ops, data_ops;
+static const oat_chan_ops session_ops;
 
 static void send_cmd(oat_chan *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void pump(oat_chan *s);
 
 /* ---- timeouts: an emulated alarm; in virtual time the clock also waits for the reply up
  * to the same host time ---- */
@@ -132,7 +66,7 @@ static void stop_timer(smtp_tp *t)
     t->wait_token = -1;
 }
 
-static void start_timer(oat_chan *s, smtp_tp *t)
+void oat_smtp_start_timer(oat_chan *s, smtp_tp *t)
 {
     stop_timer(t);
     timeout_ev *e = malloc(sizeof *e);
@@ -199,7 +133,7 @@ static void refused(oat_chan *s, smtp_tp *t, const char *what)
 /* ---- commands ---- */
 
 /* Into the connection: a TCP channel takes what fits, an SSL channel all or -1. */
-static int conn_write(oat_chan *in, const void *buf, size_t len)
+int oat_smtp_conn_write(oat_chan *in, const void *buf, size_t len)
 {
     if (!in || in->state != WIP_CSTATE_READY || len == 0)
         return 0;
@@ -212,7 +146,7 @@ static void flush_out(smtp_tp *t)
 {
     if (!t->inner || t->out_len == 0 || t->inner->state != WIP_CSTATE_READY)
         return;
-    int n = conn_write(t->inner, t->out, t->out_len);
+    int n = oat_smtp_conn_write(t->inner, t->out, t->out_len);
     if (n > 0) {
         memmove(t->out, t->out + n, t->out_len - (size_t)n);
         t->out_len -= (size_t)n;
@@ -234,7 +168,7 @@ static void send_cmd(oat_chan *s, const char *fmt, ...)
     t->out[t->out_len++] = '\r';
     t->out[t->out_len++] = '\n';
     flush_out(t);
-    start_timer(s, t);
+    oat_smtp_start_timer(s, t);
 }
 
 static void ready(oat_chan *s, smtp_tp *t)
@@ -296,6 +230,13 @@ static bool needs_utf8(const char *text)
     return false;
 }
 
+/* An address of the mail is UTF-8 (SMTPUTF8 needed). */
+static bool mail_needs_utf8(const data_tp *dt)
+{
+    return needs_utf8(dt->sender) || needs_utf8(dt->to) || needs_utf8(dt->cc) ||
+           needs_utf8(dt->bcc);
+}
+
 static void send_rcpt(oat_chan *s, smtp_tp *t, const char *addr)
 {
     data_tp *dt = t->data->tp;
@@ -346,8 +287,7 @@ static void start_mail(oat_chan *s, smtp_tp *t, const char *from)
         n += (size_t)snprintf(params + n, sizeof params - n, " SIZE=%u", (unsigned)dt->size);
     if (t->caps.eightbit)
         n += (size_t)snprintf(params + n, sizeof params - n, " BODY=8BITMIME");
-    if (t->caps.utf8 && (needs_utf8(dt->sender) || needs_utf8(dt->to) || needs_utf8(dt->cc) ||
-                         needs_utf8(dt->bcc)))
+    if (t->caps.utf8 && mail_needs_utf8(dt))
         n += (size_t)snprintf(params + n, sizeof params - n, " SMTPUTF8");
     if (t->caps.dsn && dt->ret)
         n += (size_t)snprintf(params + n, sizeof params - n, " RET=%s", dt->ret);
@@ -385,7 +325,7 @@ static void start_body(oat_chan *s, smtp_tp *t)
         t->header_off = 0;
     }
     oat_chan_opened(t->data);
-    pump(s);
+    oat_smtp_pump(s);
 }
 
 static bool keyword(const char *line, size_t len, const char *word)
@@ -436,7 +376,7 @@ static void start_tls(oat_chan *s, smtp_tp *t)
     t->tls = true;
     t->st = ST_TLS_WAIT;
     oat_smtp_reader_reset(&t->rd);
-    start_timer(s, t);
+    oat_smtp_start_timer(s, t);
 }
 
 /* After EHLO: STARTTLS when wanted, else AUTH. */
@@ -529,7 +469,7 @@ static void on_reply(oat_chan *s, smtp_tp *t)
             return refused(s, t, "a BDAT chunk");
         t->st = ST_BODY;
         stop_timer(t);
-        pump(s);
+        oat_smtp_pump(s);
         break;
     case ST_END:
         if (c != 250)
@@ -548,153 +488,7 @@ static void on_reply(oat_chan *s, smtp_tp *t)
     }
 }
 
-/* Bytes waiting in tx into the connection; true when all are gone. */
-static bool tx_flush(smtp_tp *t)
-{
-    int n = conn_write(t->inner, t->tx, t->tx_len);
-    if (n > 0) {
-        memmove(t->tx, t->tx + n, t->tx_len - (size_t)n);
-        t->tx_len -= (size_t)n;
-    }
-    return t->tx_len == 0;
-}
-
-static bool header_left(const smtp_tp *t)
-{
-    return t->header && t->header[t->header_off];
-}
-
-/* Once the body is over, the attachments' parts; true while some of them are left. */
-static bool trailer_left(smtp_tp *t, oat_chan *d)
-{
-    data_tp *dt = d->tp;
-    if (!t->trailer && (dt->attachments || dt->multipart) && dt->format_header && dt->ended &&
-        d->snd.count == 0 && !header_left(t)) {
-        uint8_t fin[8];
-        size_t nf = t->body.base64 ? oat_smtp_base64_finish(&t->body, fin) : 0;
-        size_t len = 0;
-        char *parts = oat_smtp_trailer(dt->attachments, d->serial, t->mime_rtc,
-                                       !t->body.line_start, &len);
-        t->trailer = parts ? malloc(nf + len) : NULL;
-        if (t->trailer) {
-            memcpy(t->trailer, fin, nf);
-            memcpy(t->trailer + nf, parts, len);
-            t->trailer_len = nf + len;
-        }
-        free(parts);
-        t->trailer_off = 0;
-        t->body.line_start = true;
-    }
-    return t->trailer && t->trailer_off < t->trailer_len;
-}
-
-/* The next piece of the message after tx: header first, then the body the application
- * wrote, CRLF-normalised (and dot-stuffed for DATA), then the attachments. Returns the body
- * bytes taken. */
-static uint32_t fill_tx(smtp_tp *t, oat_chan *d, size_t room)
-{
-    if (!header_left(t) && d->snd.count == 0 && trailer_left(t, d)) {
-        size_t n = t->trailer_len - t->trailer_off;
-        n = n < room ? n : room;
-        memcpy(t->tx + t->tx_len, t->trailer + t->trailer_off, n);
-        t->tx_len += n;
-        t->trailer_off += n;
-        return 0;
-    }
-    if (header_left(t)) {
-        size_t n = strlen(t->header + t->header_off);
-        n = n < room ? n : room;
-        memcpy(t->tx + t->tx_len, t->header + t->header_off, n);
-        t->tx_len += n;
-        t->header_off += n;
-        return 0;
-    }
-    data_tp *dt = d->tp;
-    if (t->part_i + 1 < dt->nparts && t->consumed == dt->parts[t->part_i + 1].start &&
-        room >= 600) {                  /* a streamed attachment begins here */
-        char boundary[64];
-        size_t n = 0;
-        if (t->body.base64)
-            n = oat_smtp_base64_finish(&t->body, t->tx + t->tx_len);
-        else if (!t->body.line_start)
-            n = (size_t)snprintf((char *)t->tx + t->tx_len, 3, "\r\n");
-        t->part_i++;
-        oat_smtp_boundary(d->serial, t->mime_rtc, boundary, sizeof boundary);
-        n += oat_smtp_part_header(boundary, dt->parts[t->part_i].name, dt->parts[t->part_i].type,
-                                  (char *)t->tx + t->tx_len + n, room - n);
-        t->tx_len += n;
-        t->body.base64 = true;
-        t->body.col = t->body.ncarry = 0;
-        return 0;
-    }
-    uint8_t raw[8192];
-    size_t fit = room > 16 ? (room - 16) / 2 : 0;
-    uint64_t next = t->part_i + 1 < dt->nparts ? dt->parts[t->part_i + 1].start : UINT64_MAX;
-    if (next - t->consumed < fit)
-        fit = (size_t)(next - t->consumed);
-    uint32_t take = (uint32_t)(fit < sizeof raw ? fit : sizeof raw);
-    uint32_t n = oat_ring_get(&d->snd, raw, take);
-    t->consumed += n;
-    t->tx_len += oat_smtp_body_encode(&t->body, raw, n, t->tx + t->tx_len);
-    return n;
-}
-
-/* DATA: the message streams out as the connection takes it; then the end of data. */
-static void pump_data(oat_chan *s, smtp_tp *t, oat_chan *d)
-{
-    data_tp *dt = d->tp;
-    uint32_t taken = 0;
-    while (tx_flush(t) && (header_left(t) || d->snd.count > 0 || trailer_left(t, d)))
-        taken += fill_tx(t, d, sizeof t->tx - t->tx_len);
-    if (taken)
-        oat_stream_sent(d);
-    if (t->st == ST_BODY && dt->ended && d->snd.count == 0 && t->tx_len == 0 &&
-        !header_left(t) && !trailer_left(t, d)) {
-        t->tx_len = oat_smtp_body_end(&t->body, t->tx);
-        t->st = ST_END;
-        tx_flush(t);
-        start_timer(s, t);
-    }
-}
-
-/* BDAT: one chunk at a time, each answered before the next; "BDAT 0 LAST" ends it. */
-static void pump_bdat(oat_chan *s, smtp_tp *t, oat_chan *d)
-{
-    data_tp *dt = d->tp;
-    if (!tx_flush(t) || t->st != ST_BODY)
-        return;                          /* a chunk still going, or waiting for its reply */
-    enum { HEAD = 32 };
-    t->tx_len = HEAD;                    /* room for "BDAT <n>" in front */
-    uint32_t taken = 0;
-    while (t->tx_len < 8192 + HEAD && (header_left(t) || d->snd.count > 0 || trailer_left(t, d)))
-        taken += fill_tx(t, d, 8192 + HEAD - t->tx_len);
-    if (taken)
-        oat_stream_sent(d);
-    size_t len = t->tx_len - HEAD;
-    if (len == 0 && !dt->ended) {
-        t->tx_len = 0;
-        return;
-    }
-    if (len == 0 && !t->body.line_start) {  /* the message ends its last line */
-        memcpy(t->tx + HEAD, "\r\n", 2);
-        len = 2;
-        t->body.line_start = true;
-        t->tx_len = HEAD + 2;
-    }
-    bool last = dt->ended && d->snd.count == 0 && !header_left(t) && !trailer_left(t, d) &&
-                t->body.line_start;
-    char head[HEAD];
-    int h = last ? snprintf(head, sizeof head, "BDAT %zu LAST\r\n", len)
-                 : snprintf(head, sizeof head, "BDAT %zu\r\n", len);
-    memmove(t->tx + h, t->tx + HEAD, len);
-    memcpy(t->tx, head, (size_t)h);
-    t->tx_len = (size_t)h + len;
-    t->st = last ? ST_END : ST_BDAT;
-    tx_flush(t);
-    start_timer(s, t);
-}
-
-static void pump(oat_chan *s)
+void oat_smtp_pump(oat_chan *s)
 {
     smtp_tp *t = s->tp;
     flush_out(t);
@@ -702,9 +496,9 @@ static void pump(oat_chan *s)
         t->inner->state != WIP_CSTATE_READY)
         return;
     if (t->bdat)
-        pump_bdat(s, t, t->data);
+        oat_smtp_pump_bdat(s, t, t->data);
     else
-        pump_data(s, t, t->data);
+        oat_smtp_pump_data(s, t, t->data);
 }
 
 static void read_replies(oat_chan *s, smtp_tp *t)
@@ -743,14 +537,14 @@ static void inner_event(wip_event_t *ev, void *ctx)
                 t->st = ST_EHLO;
                 send_cmd(s, "EHLO %s", t->ehlo);
             } else {
-                start_timer(s, t);      /* for the greeting */
+                oat_smtp_start_timer(s, t);      /* for the greeting */
             }
             break;
         case WIP_CEV_READ:
             read_replies(s, t);
             break;
         case WIP_CEV_WRITE:
-            pump(s);
+            oat_smtp_pump(s);
             break;
         case WIP_CEV_PEER_CLOSE:
         case WIP_CEV_INVALID:           /* the TLS session ended */
@@ -821,7 +615,7 @@ static int no_write(oat_chan *c, const void *buf, uint32_t len, const oat_peer_o
     return WIP_CERR_NOT_SUPPORTED;
 }
 
-static int set_string(char **field, const char *v)
+int oat_smtp_set_string(char **field, const char *v)
 {
     if (!v)
         return WIP_CERR_INVALID;
@@ -859,8 +653,8 @@ static int session_set_opt(oat_chan *s, int opt, const oat_optval *v)
             return WIP_CERR_OUT_OF_RANGE;
         s->peer_port = (uint16_t)v->num;
         return 0;
-    case WIP_COPT_USER: return set_string(&t->user, v->str);
-    case WIP_COPT_PASSWORD: return set_string(&t->password, v->str);
+    case WIP_COPT_USER: return oat_smtp_set_string(&t->user, v->str);
+    case WIP_COPT_PASSWORD: return oat_smtp_set_string(&t->password, v->str);
     case WIP_COPT_SMTP_AUTH_TYPE:
         if (v->num > WIP_SMTP_AUTH_BEST)
             return WIP_CERR_OUT_OF_RANGE;
@@ -881,7 +675,7 @@ static int session_set_opt(oat_chan *s, int opt, const oat_optval *v)
     }
 }
 
-static int status_code(smtp_tp *t, const oat_optval *v)
+int oat_smtp_status_code(smtp_tp *t, const oat_optval *v)
 {
     *(u32 *)v->ptr = t->code > 0 ? (u32)t->code : 0;
     *(ascii **)v->ptr2 = t->text;
@@ -892,7 +686,7 @@ static int session_get_opt(oat_chan *s, int opt, const oat_optval *v)
 {
     smtp_tp *t = s->tp;
     switch (opt) {
-    case WIP_COPT_SMTP_STATUS_CODE: return status_code(t, v);
+    case WIP_COPT_SMTP_STATUS_CODE: return oat_smtp_status_code(t, v);
     case WIP_COPT_PEER_PORT: *(u16 *)v->ptr = s->peer_port; return 0;
     case WIP_COPT_SMTP_AUTH_TYPE: *(u32 *)v->ptr = (u32)t->auth; return 0;
     case WIP_COPT_TIMEOUT: *(u32 *)v->ptr = t->timeout_ms; return 0;
@@ -964,189 +758,6 @@ static const oat_chan_ops session_ops = {
     .put_file = session_put_file,
 };
 
-/* ---- the data channel (one mail) ---- */
-
-/* The client moves the body after the writing handler returns, as the module's stack
- * runs between handlers: a handler that writes in a loop fills the 5840-byte buffer and
- * then gets 0, whatever it ignores. */
-static void pump_event(void *arg)
-{
-    oat_chan *s = arg;
-    oat_wip_lock();
-    smtp_tp *t = s->tp;
-    if (t) {
-        t->pump_posted = false;
-        pump(s);
-    }
-    oat_chan_unref(s);
-    oat_wip_unlock();
-}
-
-static void pump_drop(void *arg)
-{
-    oat_wip_lock();
-    oat_chan_unref(arg);
-    oat_wip_unlock();
-}
-
-static void data_kick(oat_chan *d)
-{
-    data_tp *dt = d->tp;
-    smtp_tp *t = dt && dt->session ? dt->session->tp : NULL;
-    if (!t || t->pump_posted)
-        return;
-    t->pump_posted = true;
-    oat_chan_ref(dt->session);
-    oat_post(dt->session->owner, pump_event, dt->session, pump_drop);
-}
-
-static void data_close(oat_chan *d)
-{
-    data_tp *dt = d->tp;
-    dt->ended = true;
-    if (dt->session)
-        pump(dt->session);
-    else
-        oat_chan_release(d);
-}
-
-static int add_attachment(data_tp *dt, const oat_optval *v)
-{
-    if (!v->str || !*v->str || !v->str2 || !*v->str2 || (!v->ptr && v->len) ||
-        strpbrk(v->str, "\"\r\n") || strpbrk(v->str2, "\r\n;"))
-        return WIP_CERR_INVALID;
-    oat_smtp_attachment *a = calloc(1, sizeof *a);
-    if (a) {
-        a->name = strdup(v->str);
-        a->type = strdup(v->str2);
-        a->bytes = malloc(v->len ? v->len : 1);
-        a->len = v->len;
-    }
-    if (!a || !a->name || !a->type || !a->bytes) {
-        if (a) {
-            free(a->name);
-            free(a->type);
-            free(a->bytes);
-        }
-        free(a);
-        return WIP_CERR_MEMORY;
-    }
-    if (v->len)
-        memcpy(a->bytes, v->ptr, v->len);
-    oat_smtp_attachment **tail = &dt->attachments;
-    while (*tail)
-        tail = &(*tail)->next;
-    *tail = a;
-    return 0;
-}
-
-/* What the application writes from now on is a new attachment part. */
-static int begin_part(oat_chan *d, data_tp *dt, const oat_optval *v)
-{
-    smtp_tp *t = dt->session ? dt->session->tp : NULL;
-    if (!t || !dt->multipart || !dt->format_header || dt->ended ||
-        dt->nparts == (int)(sizeof dt->parts / sizeof dt->parts[0]))
-        return WIP_CERR_CSTATE;
-    if (!v->str || !*v->str || !v->str2 || !*v->str2 || strpbrk(v->str, "\"\r\n") ||
-        strpbrk(v->str2, "\r\n;"))
-        return WIP_CERR_INVALID;
-    char *name = strdup(v->str), *type = strdup(v->str2);
-    if (!name || !type) {
-        free(name);
-        free(type);
-        return WIP_CERR_MEMORY;
-    }
-    int i = dt->nparts++;
-    dt->parts[i].start = t->consumed + d->snd.count;
-    dt->parts[i].name = name;
-    dt->parts[i].type = type;
-    return 0;
-}
-
-static int data_set_opt(oat_chan *d, int opt, const oat_optval *v)
-{
-    data_tp *dt = d->tp;
-    switch (opt) {
-    case WIP_COPT_SMTP_SENDER: return set_string(&dt->sender, v->str);
-    case WIP_COPT_SMTP_SENDERNAME: return set_string(&dt->sender_name, v->str);
-    case WIP_COPT_SMTP_REC: return set_string(&dt->to, v->str);
-    case WIP_COPT_SMTP_CC_REC: return set_string(&dt->cc, v->str);
-    case WIP_COPT_SMTP_BCC_REC: return set_string(&dt->bcc, v->str);
-    case WIP_COPT_SMTP_SUBJ: return set_string(&dt->subject, v->str);
-    case WIP_COPT_SMTP_FORMAT_HEADER: dt->format_header = v->num != 0; return 0;
-    case WIP_COPT_SMTP_REPLY_TO: return set_string(&dt->reply_to, v->str);
-    case WIP_COPT_SMTP_SIZE: dt->size = v->num; return 0;
-    case WIP_COPT_SMTP_DSN_NOTIFY: return set_string(&dt->notify, v->str);
-    case WIP_COPT_SMTP_DSN_RET: return set_string(&dt->ret, v->str);
-    case WIP_COPT_SMTP_DSN_ENVID: return set_string(&dt->envid, v->str);
-    case WIP_COPT_SMTP_ATTACH: return add_attachment(dt, v);
-    case WIP_COPT_SMTP_MULTIPART:
-        if (d->state != WIP_CSTATE_BUSY || dt->session)
-            return WIP_CERR_CSTATE;      /* with wip_putFileOpts only */
-        dt->multipart = v->num != 0;
-        return 0;
-    case WIP_COPT_SMTP_ATTACH_BEGIN: return begin_part(d, dt, v);
-    default: return WIP_CERR_NOT_SUPPORTED;
-    }
-}
-
-static int data_get_opt(oat_chan *d, int opt, const oat_optval *v)
-{
-    data_tp *dt = d->tp;
-    if (opt == WIP_COPT_SMTP_STATUS_CODE && dt->session)
-        return status_code(dt->session->tp, v);
-    if (opt == WIP_COPT_SMTP_FORMAT_HEADER) {
-        *(bool *)v->ptr = dt->format_header;
-        return 0;
-    }
-    return WIP_CERR_NOT_SUPPORTED;
-}
-
-static void data_destroy(oat_chan *d)
-{
-    data_tp *dt = d->tp;
-    if (!dt)
-        return;
-    if (dt->session) {
-        smtp_tp *t = dt->session->tp;
-        if (t && t->data == d)
-            t->data = NULL;
-    }
-    free(dt->sender);
-    free(dt->sender_name);
-    free(dt->to);
-    free(dt->cc);
-    free(dt->bcc);
-    free(dt->subject);
-    free(dt->reply_to);
-    free(dt->notify);
-    free(dt->ret);
-    free(dt->envid);
-    for (int i = 0; i < dt->nparts; i++) {
-        free(dt->parts[i].name);
-        free(dt->parts[i].type);
-    }
-    while (dt->attachments) {
-        oat_smtp_attachment *a = dt->attachments;
-        dt->attachments = a->next;
-        free(a->name);
-        free(a->type);
-        free(a->bytes);
-        free(a);
-    }
-    free(dt);
-    d->tp = NULL;
-}
-
-static const oat_chan_ops data_ops = {
-    .type = "SMTP data",
-    .set_opt = data_set_opt,
-    .get_opt = data_get_opt,
-    .kick = data_kick,
-    .close = data_close,
-    .destroy = data_destroy,
-};
-
 /* MAIL FROM the sender, RCPT TO every To, Cc and Bcc address. */
 static char **recipients(const data_tp *dt, int *count)
 {
@@ -1167,7 +778,7 @@ static oat_chan *session_put_file(oat_chan *s, wip_eventHandler_f evh, void *ctx
                  t->data ? "sending a mail already" : "not open");
         return NULL;
     }
-    oat_chan *d = oat_chan_new_tp(&data_ops, evh, ctx, true, sizeof(data_tp), fn);
+    oat_chan *d = oat_chan_new_tp(&oat_smtp_data_ops, evh, ctx, true, sizeof(data_tp), fn);
     if (!d)
         return NULL;
     data_tp *dt = d->tp;
@@ -1190,8 +801,7 @@ static oat_chan *session_put_file(oat_chan *s, wip_eventHandler_f evh, void *ctx
     const char *why = NULL;
     if (dt->size && t->caps.size && t->caps.size != UINT32_MAX && dt->size > t->caps.size)
         why = "the declared size is over the server's SIZE limit (WIP_SMTP_ERR_SIZE)";
-    else if (!t->caps.utf8 && (needs_utf8(dt->sender) || needs_utf8(dt->to) ||
-                               needs_utf8(dt->cc) || needs_utf8(dt->bcc)))
+    else if (!t->caps.utf8 && mail_needs_utf8(dt))
         why = "UTF-8 addresses and the server does not offer SMTPUTF8 (WIP_SMTP_ERR_UTF8)";
     if (why) {
         oat_warn("%s: %s: no data channel", fn, why);

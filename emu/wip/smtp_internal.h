@@ -7,6 +7,7 @@
 #include "wip/wip_internal.h"
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* ---- replies: "250-..." lines up to "250 ..." ---- */
 #define OAT_SMTP_LINE_MAX 1024
@@ -88,6 +89,88 @@ int oat_smtp_auth_method(int asked, unsigned offered);
 int oat_smtp_auth_first(int method, const char *user, const char *pass, char *cmd, size_t len);
 int oat_smtp_auth_answer(int method, int step, const char *challenge, const char *user,
                          const char *pass, char *out, size_t len);
+
+/* ---- the session and its mail (smtp.c, smtp_data.c) ---- */
+struct oat_alarm;
+struct timeout_ev;
+typedef enum {
+    ST_GREETING, ST_EHLO, ST_HELO, ST_STARTTLS, ST_TLS_WAIT, ST_AUTH, ST_READY,
+    ST_MAIL, ST_RCPT, ST_DATA, ST_BODY, ST_BDAT, ST_END, ST_OPERATION, ST_QUIT, ST_DEAD
+} smtp_state;
+
+typedef struct {
+    oat_chan *inner;                /* the TCP channel to the server */
+    smtp_state st;
+    bool opened;                    /* OPEN told */
+    char *user, *password;
+    int auth;                       /* as asked (WIP_SMTP_AUTH_*) */
+    int method, auth_step;          /* the method running, its 334 count */
+    char ehlo[128];
+    char server[256];               /* the name TLS checks */
+    uint32_t timeout_ms;
+    int security;                   /* WIP_SMTP_SEC_* */
+    bool clear_auth, use_pipelining, use_chunking;
+    bool tls;                       /* the session is encrypted */
+    struct {                        /* what the last EHLO offered */
+        bool starttls, pipelining, eightbit, utf8, chunking, dsn;
+        unsigned auth;
+        uint32_t size;              /* 0: not offered; UINT32_MAX: offered, no limit */
+    } caps;
+    bool pipelined;                 /* MAIL, RCPT (and DATA) went in one write */
+    int replies_due;                /* pipelined replies still to come */
+    bool bdat;                      /* the body goes in BDAT chunks */
+    uint8_t tx[16400];              /* message bytes (or a BDAT chunk) not yet taken */
+    size_t tx_len;
+    oat_smtp_reader rd;
+    int code;                       /* last reply */
+    char text[4096];
+    char out[2048];                 /* a command the TCP channel has not taken yet */
+    size_t out_len;
+    oat_chan *data;                 /* the mail in progress */
+    char **rcpt;
+    int nrcpt, rcpt_i;
+    oat_smtp_body body;
+    char *header;                   /* still to send before the body */
+    size_t header_off;
+    char *trailer;                  /* MIME parts after the body (attachments) */
+    size_t trailer_len, trailer_off;
+    long long mime_rtc;             /* the boundary's time stamp */
+    uint64_t consumed;              /* body bytes taken from the data channel */
+    int part_i;                     /* the streamed attachment being sent, -1: the text */
+    bool pump_posted;               /* a pump after the current handler is queued */
+    struct oat_alarm *timer;
+    struct timeout_ev *timer_ev;
+    unsigned timer_gen;
+    int wait_token;
+} smtp_tp;
+
+typedef struct {
+    oat_chan *session;
+    char *sender, *sender_name, *to, *cc, *bcc, *subject, *reply_to;
+    char *notify, *ret, *envid;
+    oat_smtp_attachment *attachments;
+    bool multipart;
+    struct {                        /* streamed attachments: where each begins in the body */
+        uint64_t start;
+        char *name, *type;
+    } parts[16];
+    int nparts;
+    uint32_t size;                  /* declared, 0 = not declared */
+    bool format_header;
+    bool ended;                     /* wip_close: end DATA once the body is out */
+} data_tp;
+
+/* smtp.c for smtp_data.c: write to the connection (TCP takes what fits, SSL all or -1),
+ * arm the reply timeout, move what can move, copy an option string, the status code. */
+int oat_smtp_conn_write(oat_chan *in, const void *buf, size_t len);
+void oat_smtp_start_timer(oat_chan *s, smtp_tp *t);
+void oat_smtp_pump(oat_chan *s);
+int oat_smtp_set_string(char **field, const char *v);
+int oat_smtp_status_code(smtp_tp *t, const oat_optval *v);
+/* smtp_data.c: the message after DATA (stream) or in BDAT chunks, and the data channel. */
+void oat_smtp_pump_data(oat_chan *s, smtp_tp *t, oat_chan *d);
+void oat_smtp_pump_bdat(oat_chan *s, smtp_tp *t, oat_chan *d);
+extern const oat_chan_ops oat_smtp_data_ops;
 
 /* Base64 of len bytes into out (4 * ((len + 2) / 3) + 1 bytes). */
 void oat_base64(const uint8_t *in, size_t len, char *out);
