@@ -8,7 +8,7 @@ build=$2
 command -v valgrind >/dev/null || fail "valgrind is not installed"
 log=$(mktemp); trap 'rm -f "$log"' EXIT
 for suite in loopback_test channel_input_test tcp_host_test bearer_test udp_test ping_test \
-             cycles_test ssl_test smtp_test; do
+             cycles_test ssl_test smtp_test smtp_modern_test; do
   valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
     "$build/tests/$suite" --gtest_brief=1 --gtest_filter=-*TwoHundredCycles* >"$log" 2>&1 \
     || { cat "$log" >&2; fail "$suite under valgrind"; }
