@@ -6,7 +6,8 @@
  *   node node_server.js --spool DIR [--port 0] [--cert server.pem --key server.key]
  *        [--secure] [--hide-starttls] [--no-starttls] [--auth-methods PLAIN,LOGIN,CRAM-MD5,XOAUTH2]
  *        [--auth-required] [--allow-insecure-auth] [--size N] [--no-pipelining] [--no-8bitmime]
- *        [--no-smtputf8] [--no-dsn] [--fail-rcpt ADDR] [--fail-data CODE] [--name HOST]
+ *        [--no-smtputf8] [--no-dsn] [--fail-mail ADDR] [--fail-rcpt ADDR] [--fail-data CODE]
+ *        [--delay-reply CMD:MS] [--ciphers LIST] [--min-tls V] [--max-tls V] [--name HOST]
  *        [--config FILE.json]
  *
  * Listens on 127.0.0.1:PORT (0: a free port) and prints "listening on 127.0.0.1:PORT".
@@ -17,7 +18,12 @@
  * transparency undone), DIR/NNNN.body (after the header), DIR/NNNN.env ("from: A", "to: B,C",
  * then "mail-params: ...", one "rcpt: ADDR PARAMS" line per recipient, "auth: METHOD USER|-",
  * "tls: yes|no"), then "received DIR/NNNN.eml (N bytes)" is printed. Protocol events (EHLO,
- * STARTTLS, AUTH <method> ok|failed, VRFY, ETRN, BDAT, RSET, QUIT, ...) are printed one per line.
+ * STARTTLS, AUTH <method> ok|failed, VRFY, ETRN, BDAT, RSET, QUIT, ...) are printed one per line;
+ * "read N lines from MAIL" tells how many command lines came in the read holding a MAIL
+ * command (more than one: the client pipelined). --fail-mail ADDR: 550 to that sender.
+ * --delay-reply CMD:MS: the reply to CMD (EHLO, MAIL, RCPT, DATA, or "." for the end of the
+ * data) comes MS ms late. TLS pinning (handshake logged as "TLS established NAME VERSION
+ * CIPHER"): --ciphers (OpenSSL list for TLS 1.2), --min-tls / --max-tls (TLSv1.2, TLSv1.3).
  * --config FILE.json: the same options as a JSON object ({"port": 0, "secure": true,
  * "auth-methods": "PLAIN,LOGIN", ...}); command line options win.
  */
@@ -26,6 +32,7 @@ const path = require('path');
 
 const { SMTPServer } = require('smtp-server');
 const { SMTPConnection } = require('smtp-server/lib/smtp-connection');
+const { SMTPStream } = require('smtp-server/lib/smtp-stream');
 
 const USER = 'mailer';
 const PASSWORD = 's3cret';
@@ -33,8 +40,8 @@ const TOKEN = 'tok123';
 
 const BOOL = ['secure', 'hide-starttls', 'no-starttls', 'auth-required', 'allow-insecure-auth',
     'no-pipelining', 'no-8bitmime', 'no-smtputf8', 'no-dsn', 'help'];
-const VALUE = ['port', 'cert', 'key', 'spool', 'auth-methods', 'size', 'fail-rcpt', 'fail-data', 'name',
-    'config'];
+const VALUE = ['port', 'cert', 'key', 'spool', 'auth-methods', 'size', 'fail-mail', 'fail-rcpt', 'fail-data',
+    'delay-reply', 'ciphers', 'min-tls', 'max-tls', 'name', 'config'];
 
 function usage(msg) {
     if (msg) process.stderr.write('node_server.js: ' + msg + '\n');
@@ -90,8 +97,36 @@ SMTPConnection.prototype._onCommand = function (command, callback) {
         if (LOGGED.includes(name)) out(name === 'MAIL' || name === 'RCPT' || name === 'VRFY' ? line : name);
         else if (name !== 'AUTH') out('unknown command ' + name);
     }
+    const name = (command || '').toString().split(' ').shift().toUpperCase();
+    if (!this._nextHandler && ['EHLO', 'MAIL', 'RCPT', 'DATA'].includes(name))
+        return later(name, () => origOnCommand.call(this, command, callback));
     return origOnCommand.call(this, command, callback);
 };
+
+// Pipelining seen from the server: the command lines that came in the same read as a MAIL.
+const origWrite = SMTPStream.prototype._write;
+SMTPStream.prototype._write = function (chunk, encoding, done) {
+    if (!this._dataMode) {
+        const text = chunk.toString('latin1');
+        const at = text.search(/^MAIL /im);
+        if (at >= 0) out('read ' + (text.slice(at).match(/\r\n/g) || []).length + ' lines from MAIL');
+    }
+    return origWrite.call(this, chunk, encoding, done);
+};
+
+// --delay-reply CMD:MS
+const delay = { cmd: '', ms: 0 };
+if (opts['delay-reply']) {
+    const [c, ms] = String(opts['delay-reply']).split(':');
+    delay.cmd = c.toUpperCase();
+    delay.ms = parseInt(ms, 10);
+}
+function later(cmd, fn) {
+    if (delay.cmd === cmd) {
+        out('delaying the reply to ' + cmd + ' by ' + delay.ms + ' ms');
+        setTimeout(fn, delay.ms);
+    } else fn();
+}
 
 function fmtParams(args) {
     if (!args) return '';
@@ -146,10 +181,17 @@ const options = {
     },
     onSecure(socket, session, cb) {
         out('TLS established ' + (session.tlsOptions ? session.tlsOptions.name || '' : '') +
-            (socket.getProtocol ? ' ' + socket.getProtocol() : ''));
+            (socket.getProtocol ? ' ' + socket.getProtocol() : '') +
+            (socket.getCipher ? ' ' + socket.getCipher().name : ''));
         cb();
     },
     onMailFrom(address, session, cb) {
+        if (opts['fail-mail'] && address.address.toLowerCase() === String(opts['fail-mail']).toLowerCase()) {
+            out('refused sender ' + address.address);
+            const err = new Error('<' + address.address + '>: sender refused');
+            err.responseCode = 550;
+            return cb(err);
+        }
         cb();
     },
     onRcptTo(address, session, cb) {
@@ -196,7 +238,7 @@ const options = {
             lines.push('tls: ' + (session.secure ? 'yes' : 'no'));
             fs.writeFileSync(base + '.env', lines.join('\n') + '\n');
             out('received ' + base + '.eml (' + raw.length + ' bytes)');
-            cb(null, 'OK message ' + count + ' queued');
+            later('.', () => cb(null, 'OK message ' + count + ' queued'));
         });
     },
 };
@@ -204,6 +246,9 @@ if (opts.size) {
     options.size = parseInt(opts.size, 10);
     options.rejectOversized = true;
 }
+if (opts.ciphers) options.ciphers = String(opts.ciphers);
+if (opts['min-tls']) options.minVersion = String(opts['min-tls']);
+if (opts['max-tls']) options.maxVersion = String(opts['max-tls']);
 if (haveCert) {
     options.cert = fs.readFileSync(opts.cert);
     options.key = fs.readFileSync(opts.key);
