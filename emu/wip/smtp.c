@@ -132,11 +132,14 @@ static void refused(oat_chan *s, smtp_tp *t, const char *what)
 
 /* ---- commands ---- */
 
-/* Into the connection: a TCP channel takes what fits, an SSL channel all or -1. */
+/* Into the connection: a TCP channel takes what fits, an SSL channel all or -1 and at most
+ * WIP_SSL_WRITE_MAX per write. */
 int oat_smtp_conn_write(oat_chan *in, const void *buf, size_t len)
 {
     if (!in || in->state != WIP_CSTATE_READY || len == 0)
         return 0;
+    if (len > WIP_SSL_WRITE_MAX)
+        len = WIP_SSL_WRITE_MAX;
     if (in->ops->write)
         return in->ops->write(in, buf, (uint32_t)len, NULL);
     return oat_stream_write(in, buf, (uint32_t)len);
@@ -167,7 +170,8 @@ static void send_cmd(oat_chan *s, const char *fmt, ...)
     t->out_len += (size_t)n;
     t->out[t->out_len++] = '\r';
     t->out[t->out_len++] = '\n';
-    flush_out(t);
+    if (!t->grouping || sizeof t->out - t->out_len < 600)
+        flush_out(t);
     oat_smtp_start_timer(s, t);
 }
 
@@ -296,14 +300,19 @@ static void start_mail(oat_chan *s, smtp_tp *t, const char *from)
     t->bdat = t->use_chunking && t->caps.chunking;
     t->pipelined = t->use_pipelining && t->caps.pipelining;
     t->st = ST_MAIL;
+    t->grouping = t->pipelined;
     send_cmd(s, "MAIL FROM:<%s>%s", from, params);
     if (t->pipelined) {
-        for (int i = 0; i < t->nrcpt; i++)
+        for (int i = 0; i < t->nrcpt && t->st != ST_DEAD; i++)
             send_rcpt(s, t, t->rcpt[i]);
+        if (t->st == ST_DEAD)
+            return;                     /* a command did not fit: the session failed */
         t->rcpt_i = t->nrcpt;
         t->replies_due = t->nrcpt + (t->bdat ? 0 : 1);   /* RCPTs (and DATA) */
         if (!t->bdat)
             send_cmd(s, "DATA");
+        t->grouping = false;
+        flush_out(t);
     }
 }
 

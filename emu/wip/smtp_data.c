@@ -10,11 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Bytes waiting in tx into the connection; true when all are gone. */
+/* Bytes waiting in tx into the connection, as long as it takes them (a write that takes
+ * nothing brings a WRITE event later); true when all are gone. */
 static bool tx_flush(smtp_tp *t)
 {
-    int n = oat_smtp_conn_write(t->inner, t->tx, t->tx_len);
-    if (n > 0) {
+    int n;
+    while (t->tx_len > 0 && (n = oat_smtp_conn_write(t->inner, t->tx, t->tx_len)) > 0) {
         memmove(t->tx, t->tx + n, t->tx_len - (size_t)n);
         t->tx_len -= (size_t)n;
     }
@@ -33,10 +34,10 @@ static bool trailer_left(smtp_tp *t, oat_chan *d)
     if (!t->trailer && (dt->attachments || dt->multipart) && dt->format_header && dt->ended &&
         d->snd.count == 0 && !header_left(t)) {
         uint8_t fin[8];
-        size_t nf = t->body.base64 ? oat_smtp_base64_finish(&t->body, fin) : 0;
+        bool after_text = !t->body.base64;  /* the delimiter's own CRLF: the text keeps its */
+        size_t nf = after_text ? 0 : oat_smtp_base64_finish(&t->body, fin);
         size_t len = 0;
-        char *parts = oat_smtp_trailer(dt->attachments, d->serial, t->mime_rtc,
-                                       !t->body.line_start, &len);
+        char *parts = oat_smtp_trailer(dt->attachments, d->serial, t->mime_rtc, after_text, &len);
         t->trailer = parts ? malloc(nf + len) : NULL;
         if (t->trailer) {
             memcpy(t->trailer, fin, nf);
@@ -78,7 +79,7 @@ static uint32_t fill_tx(smtp_tp *t, oat_chan *d, size_t room)
         size_t n = 0;
         if (t->body.base64)
             n = oat_smtp_base64_finish(&t->body, t->tx + t->tx_len);
-        else if (!t->body.line_start)
+        else                            /* the delimiter's CRLF: the text keeps its own */
             n = (size_t)snprintf((char *)t->tx + t->tx_len, 3, "\r\n");
         t->part_i++;
         oat_smtp_boundary(d->serial, t->mime_rtc, boundary, sizeof boundary);

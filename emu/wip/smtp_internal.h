@@ -67,7 +67,8 @@ typedef struct oat_smtp_attachment {
     struct oat_smtp_attachment *next;
 } oat_smtp_attachment;
 /* The parts after the body: each attachment base64 in 76-character lines, then the closing
- * boundary; crlf_first when the body did not end its line. malloc'd, *len set. */
+ * boundary; crlf_first after a text part: the delimiter's own CRLF (RFC 2046), so the text
+ * keeps its last line end. malloc'd, *len set. */
 char *oat_smtp_trailer(const oat_smtp_attachment *a, unsigned serial, long long rtc,
                        bool crlf_first, size_t *len);
 
@@ -124,8 +125,9 @@ typedef struct {
     oat_smtp_reader rd;
     int code;                       /* last reply */
     char text[4096];
-    char out[2048];                 /* a command the TCP channel has not taken yet */
+    char out[2048];                 /* commands the TCP channel has not taken yet */
     size_t out_len;
+    bool grouping;                  /* pipelined commands: one write for the group */
     oat_chan *data;                 /* the mail in progress */
     char **rcpt;
     int nrcpt, rcpt_i;

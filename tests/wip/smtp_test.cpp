@@ -5,7 +5,7 @@
 // drops or never answers, QUIT and the finalizer on close, and no leak over many mails.
 #include "host_peer.h"
 #include "smtp_peer.h"
-#include "wip_fixture.h"
+#include "smtp_servers.h"
 
 #include <dirent.h>
 #include <malloc.h>
@@ -32,24 +32,6 @@ int open_fds()
     if (d)
         closedir(d);
     return n;
-}
-
-// "\n", "\r\n" and a bare "\r" each become CRLF.
-std::string crlf(const std::string &in)
-{
-    std::string out;
-    for (size_t i = 0; i < in.size(); i++) {
-        if (in[i] == '\r') {
-            out += "\r\n";
-            if (i + 1 < in.size() && in[i + 1] == '\n')
-                i++;
-        } else if (in[i] == '\n') {
-            out += "\r\n";
-        } else {
-            out += in[i];
-        }
-    }
-    return out;
 }
 
 std::string after_header(const std::string &content)
