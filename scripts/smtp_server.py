@@ -3,7 +3,7 @@
 
   smtp_server.py --cert server.pem --key server.key --spool DIR [--port 0] [--user U --password P]
                  [--fail-rcpt ADDR] [--drop-during-data] [--starttls | --require-starttls]
-                 [--hide-starttls] [--auth-methods PLAIN,LOGIN,CRAM-MD5] [--smtputf8] [--size N]
+                 [--hide-starttls] [--auth-methods PLAIN,LOGIN,CRAM-MD5,ANONYMOUS] [--smtputf8] [--size N]
       Serves SMTP over implicit TLS on 127.0.0.1:PORT (0: a free port) and prints
       "listening on 127.0.0.1:PORT". Each accepted message is stored as DIR/NNNN.eml (the
       raw content, SMTP transparency undone), DIR/NNNN.body (what follows the header) and
@@ -17,8 +17,8 @@
       --hide-starttls); --require-starttls: the same, and commands other than EHLO/NOOP/QUIT
       get 530 before STARTTLS (aiosmtpd's require_starttls). --hide-starttls: STARTTLS is
       not in the EHLO reply (still accepted; AUTH offered in clear): STARTTLS stripping.
-      --auth-methods: the AUTH mechanisms offered (aiosmtpd has PLAIN and LOGIN; CRAM-MD5 is
-      added here; default PLAIN,LOGIN). --smtputf8: offer SMTPUTF8. --size N: SIZE limit
+      --auth-methods: the AUTH mechanisms offered (aiosmtpd has PLAIN and LOGIN; CRAM-MD5 and
+      ANONYMOUS (RFC 4505, the trace is logged) are added here; default PLAIN,LOGIN). --smtputf8: offer SMTPUTF8. --size N: SIZE limit
       (default 64 MiB). aiosmtpd refuses RCPT parameters (DSN NOTIFY/ORCPT: 555) and MAIL
       parameters other than SIZE, BODY and SMTPUTF8 (555); it has no PIPELINING keyword,
       CHUNKING/BDAT, ETRN nor DSN; VRFY gets 252.
@@ -32,6 +32,7 @@
 Needs Debian's python3-aiosmtpd (1.4) for serving; run with /usr/bin/python3."""
 import argparse
 import asyncio
+import base64
 import os
 import signal
 import ssl
@@ -243,6 +244,23 @@ def serve(args):
             return AuthResult(success=ok, handled=False,
                               auth_data=LoginPassword(login.encode(), b'') if ok else None)
 
+        async def auth_ANONYMOUS(self, _, args_):
+            # RFC 4505: the trace (an e-mail address or a token) is logged, nothing checked.
+            if len(args_) > 1:
+                try:
+                    trace = base64.b64decode(args_[1], validate=True)
+                except ValueError:
+                    trace = None
+            else:
+                trace = await self.challenge_auth('')
+                trace = None if trace is MISSING else trace
+            if trace is None:
+                out('auth ANONYMOUS refused')
+                return AuthResult(success=False, handled=False)
+            out('auth ANONYMOUS ok trace=%s' % trace.decode(errors='replace'))
+            return AuthResult(success=True, handled=False,
+                              auth_data=LoginPassword(b'anonymous', b''))
+
         async def smtp_DATA(self, arg):
             out('DATA')
             if State.drop_pending and self.envelope.rcpt_tos:
@@ -259,11 +277,11 @@ def serve(args):
     os.makedirs(args.spool, exist_ok=True)
     starttls = args.starttls or args.require_starttls
     offered = [m.strip().upper() for m in (args.auth_methods or 'PLAIN,LOGIN').split(',') if m.strip()]
-    unknown = set(offered) - {'PLAIN', 'LOGIN', 'CRAM-MD5'}
+    unknown = set(offered) - {'PLAIN', 'LOGIN', 'CRAM-MD5', 'ANONYMOUS'}
     if unknown:
         sys.exit('smtp_server.py: unsupported AUTH method(s) %s (aiosmtpd: PLAIN, LOGIN; '
-                 'here also CRAM-MD5)' % ','.join(sorted(unknown)))
-    excluded = [m for m in ('PLAIN', 'LOGIN', 'CRAM-MD5') if m not in offered]
+                 'here also CRAM-MD5, ANONYMOUS)' % ','.join(sorted(unknown)))
+    excluded = [m for m in ('PLAIN', 'LOGIN', 'CRAM-MD5', 'ANONYMOUS') if m not in offered]
 
     async def main():
         loop = asyncio.get_running_loop()

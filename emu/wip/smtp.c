@@ -869,6 +869,9 @@ static wip_channel_t client_create(const char *fn, const ascii *server, wip_even
         oat_wip_unlock();
         return NULL;
     }
+    /* A chunk goes in pieces as the TCP channel takes them, then waits for its reply: no
+     * Nagle delay behind the last piece (40 ms per chunk against a delayed ACK). */
+    in->ops->set_opt(in, WIP_COPT_NODELAY, &(oat_optval){ .num = 1 });
     in->finalizer = inner_released;
     s->host = in->host;
     t->inner = in;

@@ -1,6 +1,6 @@
 // smtp_servers.h: the SMTP extension suites' common parts. SpoolServer runs one of the test
 // servers of tests/smtp-servers (npm smtp-server, chunking_server.py, aiosmtpd through
-// scripts/smtp_server.py) on 127.0.0.1, reads its port from "listening on 127.0.0.1:PORT" and
+// scripts/smtp_server.py) on 127.0.0.1, reads its port from "listening on HOST:PORT" and
 // its spool (NNNN.eml/.body/.env) and log; SmtpSuite is the fixture: a PKI made once per
 // suite, the emulator booted with the server behind smtp.example.com:25, one session created
 // with the options of the test and one mail per data channel, its body written on WRITE events.
@@ -59,9 +59,9 @@ public:
         }
         for (int i = 0; i < 400 && port_ == 0; i++) {
             std::string l = slurp(log_);
-            size_t at = l.find("listening on 127.0.0.1:");
-            if (at != std::string::npos)
-                port_ = std::atoi(l.c_str() + at + 23);
+            size_t at = l.find("listening on "), end = l.find('\n', at);
+            if (at != std::string::npos && end != std::string::npos)
+                port_ = std::atoi(l.c_str() + l.rfind(':', end) + 1);
             else
                 usleep(25000);   // a separate process starting: bounded polling, 10 s at most
         }
