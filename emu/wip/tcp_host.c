@@ -30,6 +30,7 @@ typedef struct {
     bool wr_pending;         /* wip_shutdown(write) waits for the ring to empty */
     bool eof;                /* the peer's FIN was read */
     bool fin;                /* the peer's FIN is behind unread bytes (PEER_CLOSE told) */
+    int broken_err;          /* the connection broke behind unread bytes: ERROR once read */
     uint32_t lowat;          /* SO_RCVLOWAT last given to the socket */
     bool listener;
     char peer[256];
@@ -112,6 +113,22 @@ static void fail(oat_chan *c, int err, const char *what)
     oat_chan_fail(c, err);
 }
 
+static uint32_t host_readable(oat_chan *c);
+
+/* The connection broke (a reset, a send refused): the bytes that arrived before it stay
+ * readable (a server's last reply before it resets), and the error comes once the
+ * application has read them, like a FIN behind data. */
+static void broken(oat_chan *c, host_tp *t, int err, const char *what)
+{
+    if (!c->app_closed && !t->closing && host_readable(c) > 0) {
+        t->broken_err = err;
+        set_events(t, 0);
+        oat_stream_received(c);
+        return;
+    }
+    fail(c, err, what);
+}
+
 /* The bytes a ring holds as one or two iovecs. */
 static int ring_iov(const oat_ring *r, struct iovec iov[2])
 {
@@ -142,7 +159,7 @@ static bool flush(oat_chan *c, host_tp *t)
         }
         if (n < 0 && would_block())
             break;
-        fail(c, oat_tcp_errno_to_cerr(errno), "send failed");
+        broken(c, t, oat_tcp_errno_to_cerr(errno), "send failed");
         return false;
     }
     if (c->snd.count < before) {
@@ -218,7 +235,7 @@ static void finish_close(oat_chan *c, host_tp *t)
 static void pump(oat_chan *c, bool read_too, bool fin)
 {
     host_tp *t = tp_of(c);
-    if (!t || t->fd < 0 || t->connecting || c->last_error != 0 || c->released)
+    if (!t || t->fd < 0 || t->connecting || c->last_error != 0 || c->released || t->broken_err)
         return;
     if (!flush(c, t) || (read_too && !arrived(c, t, fin)))
         return;
@@ -270,7 +287,7 @@ static void host_io(int fd, short revents, void *arg)
         if (t->connecting)
             connected(c, t);
         else if ((revents & (POLLERR | POLLNVAL)) && !(revents & POLLIN))
-            fail(c, WIP_CERR_PIPE_BROKEN, "connection lost with");
+            broken(c, t, WIP_CERR_PIPE_BROKEN, "connection lost with");
         else
             pump(c, true, (revents & (POLLRDHUP | POLLHUP)) != 0);
     }
@@ -402,14 +419,18 @@ static int host_send_now(oat_chan *c, const void *buf, uint32_t len)
     host_tp *t = tp_of(c);
     if (!t || t->fd < 0 || t->connecting)
         return 0;
+    if (t->broken_err) {
+        fail(c, t->broken_err, "send failed");
+        return -1;
+    }
     ssize_t n = send(t->fd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT);
     if (n > 0) {
         oat_io_hold(OAT_WIP_HOST_QUIET_US);
         return (int)n;
     }
     if (n < 0 && !would_block()) {
-        fail(c, oat_tcp_errno_to_cerr(errno), "send failed");
-        return -1;
+        broken(c, t, oat_tcp_errno_to_cerr(errno), "send failed");
+        return c->last_error ? -1 : 0;
     }
     return 0;
 }
@@ -423,7 +444,13 @@ static int host_recv_now(oat_chan *c, void *buf, uint32_t len)
     ssize_t n = recv(t->fd, buf, len, MSG_DONTWAIT);
     if (n > 0) {
         oat_io_hold(OAT_WIP_HOST_QUIET_US);
+        if (t->broken_err && host_readable(c) == 0)
+            fail(c, t->broken_err, "connection broken with");   /* ERROR after these bytes */
         return (int)n;
+    }
+    if (t->broken_err) {
+        fail(c, t->broken_err, "connection broken with");
+        return -1;
     }
     if (n == 0)
         saw_eof(c, t);

@@ -1,6 +1,6 @@
 // host_peer.h: a TCP peer on the host for the WIP suites: listens on 127.0.0.1 (free port),
 // runs on its own thread and behaves as the test asks (echo, accept and never read, send
-// then close, reset at once). Stopped and joined by its destructor.
+// then close, reset at once or after its greeting). Stopped and joined by its destructor.
 #ifndef HOST_PEER_H
 #define HOST_PEER_H
 
@@ -89,7 +89,9 @@ private:
         if (fd < 0)
             return;
         accepted_++;
-        if (mode_ == Reset) {
+        if (mode_ == Reset) {               // the greeting, then a reset (SO_LINGER 0)
+            if (!greeting_.empty())
+                (void)!send(fd, greeting_.data(), greeting_.size(), MSG_NOSIGNAL);
             linger lg{ 1, 0 };
             setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
             close(fd);

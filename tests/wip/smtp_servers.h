@@ -10,6 +10,7 @@
 #include "wip_fixture.h"
 
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -45,13 +46,14 @@ inline std::string crlf(const std::string &in)
 
 class SpoolServer {
 public:
-    // command: the server and its options, without --port and --spool.
-    SpoolServer(const std::string &dir, const std::string &command)
+    // Runs "command --port 0 --spool DIR/runN options".
+    SpoolServer(const std::string &dir, const std::string &command, const std::string &options = "")
     {
         static int instance;
         spool_ = dir + "/run" + std::to_string(++instance);
         log_ = spool_ + ".log";
-        std::string cmd = "exec " + command + " --port 0 --spool " + spool_ + " >" + log_ + " 2>&1";
+        std::string cmd = "exec " + command + " --port 0 --spool " + spool_ + " " + options + " >" +
+                          log_ + " 2>&1";
         pid_ = fork();
         if (pid_ == 0) {
             execl("/bin/sh", "sh", "-c", cmd.c_str(), (char *)nullptr);
@@ -87,14 +89,17 @@ public:
     std::string message(int n) const { return slurp(file(n, "eml")); }
     std::string body(int n) const { return slurp(file(n, "body")); }
     std::string env(int n) const { return slurp(file(n, "env")); }
-    int received() const
+    bool stored(int n) const { return access(file(n, "eml").c_str(), F_OK) == 0; }
+    // Log lines starting with what.
+    int count(const std::string &what) const
     {
-        std::string l = log();
+        std::string l = "\n" + log();
         int n = 0;
-        for (size_t at = 0; (at = l.find("\nreceived ", at)) != std::string::npos; at++)
+        for (size_t at = 0; (at = l.find("\n" + what, at)) != std::string::npos; at++)
             n++;
         return n;
     }
+    int received() const { return count("received "); }
 
 private:
     std::string spool_, log_;
@@ -146,6 +151,8 @@ protected:
     wip_channel_t data = nullptr;
     std::string body;            // what the data channel writes
     size_t written = 0;
+    bool data_closed = false;
+    int write_error = 0;         // a wip_write that failed (a WRITE event queued before an ERROR)
     u32 end_code = 0;            // WIP_COPT_SMTP_STATUS_CODE at the session's DONE or ERROR
     std::string end_text;
     // Opens the mail's data channel once the session is open: wip_putFileOpts(session, NULL,
@@ -160,6 +167,7 @@ protected:
     {
         char tmpl[] = "/tmp/oatemu-smtp-suite-XXXXXX";
         dir = mkdtemp(tmpl);
+        chmod(dir.c_str(), 0755);   // smtp-sink runs as nobody when the tests run as root
         std::string cmd = "/usr/bin/python3 " OATEMU_SOURCE_DIR "/scripts/smtp_server.py --make-pki " +
                           dir + "/pki >/dev/null 2>&1";
         ASSERT_EQ(0, std::system(cmd.c_str()));
@@ -189,6 +197,11 @@ protected:
     {
         body = std::move(text);
         written = 0;
+        data_closed = false;
+        write_error = 0;
+        data = nullptr;
+        end_code = 0;
+        end_text.clear();
         on_event = [this, keep_open](wip_event_t *ev, void *c) {
             if (c == &dctx) {
                 on_data(ev);
@@ -210,7 +223,11 @@ protected:
     }
     void on_data(wip_event_t *ev)
     {
-        if (ev->kind != WIP_CEV_WRITE)
+        if (ev->kind == WIP_CEV_ERROR && !data_closed) {
+            data_closed = true;
+            wip_close(ev->channel);
+        }
+        if (ev->kind != WIP_CEV_WRITE || data_closed)
             return;
         while (written < body.size()) {
             size_t end = written < stream_at ? std::min(stream_at, body.size()) : body.size();
@@ -219,11 +236,15 @@ protected:
                                          "application/octet-stream", WIP_COPT_END));
             u32 chunk = (u32)std::min<size_t>(end - written, 4096);
             int n = wip_write(ev->channel, body.data() + written, chunk);
-            ASSERT_GE(n, 0) << traces();
+            if (n < 0) {                 // failed meanwhile: its ERROR event follows
+                write_error = n;
+                return;
+            }
             if (n == 0)
                 return;                  // the next WRITE event goes on
             written += (size_t)n;
         }
+        data_closed = true;
         wip_close(ev->channel);
     }
     void create(std::function<wip_channel_t()> make)

@@ -124,6 +124,26 @@ TEST_F(TcpHost, AResetByThePeerGivesPipeBroken)
     EXPECT_EQ(WIP_CERR_CSTATE, wr);
 }
 
+TEST_F(TcpHost, BytesSentJustBeforeAResetAreReadBeforeTheError)
+{
+    // A server's last reply then a reset (it closed with unread input): the reply is read.
+    HostPeer peer(HostPeer::Reset, "550 last words\r\n");
+    boot_to(peer.port());
+    std::string got;
+    on_event = [&](wip_event_t *ev, void *) {
+        if (ev->kind == WIP_CEV_READ)
+            got += drain(ev->channel);
+    };
+    connect();
+    ASSERT_TRUE(has(WIP_CEV_ERROR, client)) << traces();
+    EXPECT_EQ("550 last words\r\n", got) << traces();
+    EXPECT_EQ(WIP_CERR_PIPE_BROKEN, last(WIP_CEV_ERROR, client)->err);
+    auto k = kinds(client);
+    auto read_at = std::find(k.begin(), k.end(), WIP_CEV_READ);
+    ASSERT_NE(k.end(), read_at);
+    EXPECT_LT(read_at - k.begin(), std::find(k.begin(), k.end(), WIP_CEV_ERROR) - k.begin());
+}
+
 TEST_F(TcpHost, PeerCloseLeavesTheLastBytesReadable)
 {
     HostPeer peer(HostPeer::SendThenClose, "bye");
