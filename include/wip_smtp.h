@@ -35,7 +35,8 @@ typedef enum {
  * server's reply code (4xx / 5xx) when it refused, or one of these. */
 #define WIP_SMTP_ERR_PROTOCOL 1      /* a reply that is not SMTP */
 #define WIP_SMTP_ERR_AUTH     2      /* the server offers no AUTH method asked for */
-#define WIP_SMTP_ERR_TLS      3      /* STARTTLS required and not offered, or TLS failed */
+#define WIP_SMTP_ERR_TLS      3      /* STARTTLS required and not offered, or TLS failed
+                                        (certificate, version, suite: the trace says which) */
 #define WIP_SMTP_ERR_CLEAR    4      /* credentials would go without TLS: not sent */
 #define WIP_SMTP_ERR_SIZE     5      /* the declared size is over the server's SIZE limit */
 #define WIP_SMTP_ERR_UTF8     6      /* UTF-8 addresses and the server has no SMTPUTF8 */

@@ -569,7 +569,13 @@ static void inner_event(wip_event_t *ev, void *ctx)
             }
             break;
         case WIP_CEV_ERROR:
-            session_fail(s, t, ev->content.error.errnum, "the connection to the server failed");
+            if (t->tls && ev->content.error.errnum > 0)  /* the Security library's own code */
+                session_fail(s, t, WIP_SMTP_ERR_TLS,
+                             ev->content.error.errnum == WIP_SSL_ERR_CERTIFICATE
+                                 ? "TLS failed: the server's certificate did not verify"
+                                 : "TLS failed: no common version or suite, or a broken record");
+            else
+                session_fail(s, t, ev->content.error.errnum, "the connection to the server failed");
             break;
         default:
             break;

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# docs/smtp.md's feature table against the test suites: every row whose oatemu column says
+# "yes" names at least one test, and every test named there (Suite.Test) is registered with
+# ctest, so the ctest run that includes this check runs them all (a renamed or deleted test
+# fails here instead of leaving a row without proof).
+set -euo pipefail
+source "$(dirname "$0")/common.bash"
+src=$1 build=$2
+doc=$src/docs/smtp.md
+[ -f "$doc" ] || fail "no $doc"
+registered=$(cd "$build" && ctest -N | sed -n 's/^ *Test *#[0-9]*: //p')
+rows=0 named=0
+while IFS= read -r row; do
+  # | feature | curl | msmtp | lwIP | ip_app_smtp | oatemu | proved by |
+  oatemu=$(printf '%s' "$row" | awk -F'|' '{gsub(/^ +| +$/, "", $7); print $7}')
+  proof=$(printf '%s' "$row" | awk -F'|' '{print $8}')
+  [ "$oatemu" = yes ] || continue
+  rows=$((rows + 1))
+  tests=$(printf '%s' "$proof" | grep -oE '\b[A-Z][A-Za-z0-9]*\.[A-Z][A-Za-z0-9_]*\b' || true)
+  [ -n "$tests" ] || fail "docs/smtp.md row without a test: $row"
+  for t in $tests; do
+    named=$((named + 1))
+    printf '%s\n' "$registered" | grep -qxF "$t" || fail "docs/smtp.md names $t, which ctest does not know"
+  done
+done < <(grep -E '^\| [^-|][^|]*\|' "$doc" | grep -vE '^\| (feature|server) ')
+[ "$rows" -ge 40 ] || fail "only $rows rows say yes: the table was not read"
+echo "docs/smtp.md: $rows rows say yes, $named test names, all registered"
