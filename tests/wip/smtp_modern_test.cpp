@@ -388,15 +388,9 @@ TEST_F(SmtpModern, VrfyAndEtrnReportTheirReplyThroughDoneAndTheStatusCode)
     EXPECT_EQ(500u, status(&text)) << text;
     EXPECT_EQ(0, count(WIP_CEV_ERROR, session));
     // The session still sends mail afterwards.
-    data = nullptr;
+    mail_on_open("after VRFY and ETRN\n", true);
     task([&] { data = plain_mail(session); });
     ASSERT_NE(nullptr, data);
-    body = "after VRFY and ETRN\n";
-    written = 0;
-    on_event = [this](wip_event_t *ev, void *c) {
-        if (c == &dctx)
-            on_data(ev);
-    };
     ASSERT_TRUE(wait_until([&] { return count(WIP_CEV_DONE, session) == 3; }, 20000)) << traces();
     ASSERT_TRUE(wait_until([&] { return server.received() == 1; }));
     task([&] { wip_close(session); });
