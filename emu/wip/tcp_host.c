@@ -265,6 +265,14 @@ static void connected(oat_chan *c, host_tp *t)
         err = errno;
     if (err == EINPROGRESS || err == EALREADY)
         return;
+    if (err == ECONNRESET) {           /* accepted, answered and reset before this ran */
+        connect_done(t);
+        if (host_readable(c) > 0) {
+            oat_chan_opened(c);
+            broken(c, t, oat_tcp_errno_to_cerr(err), "connection reset by");
+            return;
+        }
+    }
     if (err) {
         fail(c, oat_tcp_errno_to_cerr(err), "connect to");
         return;
