@@ -175,6 +175,11 @@ void oat_ssl_explain(const char *chan, const oat_ssl_failure *f, STACK_OF(X509) 
             oat_warn("%s: no CA is loaded, so \"%s\" (issued by \"%s\") cannot be trusted: "
                      "load its root with WIP_COPT_CERT_AUTHORITY, or use WIP_COPT_VERIFY "
                      "WIP_SSL_NEVER", chan, subject, issuer);
+        else if (f->depth == 0)     /* the leaf's issuer: a root, or an intermediate not sent */
+            oat_warn("%s: unknown issuer: \"%s\" was issued by \"%s\", which is neither among "
+                     "the loaded CAs nor sent by the server; if it is an intermediate, the "
+                     "server's chain is incomplete (the server must send it, or load it too), "
+                     "else load that root", chan, subject, issuer);
         else
             oat_warn("%s: unknown issuer: \"%s\" was issued by \"%s\", which is not among "
                      "the loaded CAs; load the root of that chain", chan, subject, issuer);

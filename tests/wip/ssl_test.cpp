@@ -223,7 +223,8 @@ TEST_F(Ssl, RootLoadedVerifiesAndOpensAfterTheHandshake)
     boot_to_peer();
     init_root();
     connect();
-    EXPECT_EQ(WIP_CSTATE_BUSY, wip_getState(ch)) << "the handshake is still to come";
+    // OPEN only once the handshake is over (the state right after the create is not checked:
+    // a fast host peer may have finished the handshake already).
     ASSERT_TRUE(has(WIP_CEV_WRITE)) << traces() << peer->log();
     EXPECT_EQ((std::vector<int>{ WIP_CEV_OPEN, WIP_CEV_WRITE }), kinds(ch));
     EXPECT_EQ(WIP_CSTATE_READY, wip_getState(ch));
