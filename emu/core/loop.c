@@ -208,18 +208,12 @@ static void run_calls(void)
     }
 }
 
-/* Virtual time: when nothing can happen at the current instant, move to the next alarm (up
- * to the limit). Returns the poll timeout: 0 to turn again at once, -1 to wait for I/O. */
 /* Virtual time jumps wait until this host time (CLOCK_MONOTONIC µs): recent traffic on a
  * host connection means a reply may be on its way. */
 static int64_t hold_until;
-
-static int64_t host_now_us(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
+/* While the clock is held, it follows host time from this pair on (hold_host 0: not held),
+ * so a held clock never falls behind host time and a trickling peer cannot freeze it. */
+static int64_t hold_host, hold_virtual;
 
 /* Replies awaited from host peers: each holds the virtual clock until it ends or until its
  * host-time deadline passes (0 = free slot). */
@@ -228,7 +222,7 @@ static int64_t waits[MAX_WAITS];
 
 int oat_io_wait_begin(int64_t real_us)
 {
-    int64_t until = host_now_us() + real_us;
+    int64_t until = oat_clock_host_us() + real_us;
     pthread_mutex_lock(&loop_mu);
     int token = -1;
     for (int i = 0; i < MAX_WAITS && token < 0; i++)
@@ -270,20 +264,43 @@ void oat_io_hold_end(void)
 
 void oat_io_hold(int64_t real_us)
 {
-    int64_t until = host_now_us() + real_us;
+    int64_t until = oat_clock_host_us() + real_us;
     pthread_mutex_lock(&loop_mu);
     if (until > hold_until)
         hold_until = until;
     pthread_mutex_unlock(&loop_mu);
 }
 
+/* The clock is held for host traffic: instead of jumping to next (the next alarm, or the
+ * limit), it moves with host time since the hold began. Returns the poll timeout. */
+static int follow_host_time(int64_t now, int64_t next, int64_t host_now, int64_t hold_left)
+{
+    if (hold_host == 0) {
+        hold_host = host_now;
+        hold_virtual = now;
+    }
+    int64_t floor = hold_virtual + (host_now - hold_host);
+    if (floor >= next) {
+        oat_clock_set_virtual(next);
+        return 0;
+    }
+    if (floor > now)
+        oat_clock_set_virtual(floor);
+    int64_t wait = next - floor;
+    if (wait > hold_left)
+        wait = hold_left;
+    return (int)((wait + 999) / 1000);
+}
+
+/* Virtual time: when nothing can happen at the current instant, move to the next alarm (up
+ * to the limit). Returns the poll timeout: 0 to turn again at once, -1 to wait for I/O. */
 static int virtual_step(void)
 {
     pthread_mutex_lock(&loop_mu);
     bool host_busy = pending_io > 0 || calls_head != NULL;
     int64_t limit = clock_limit;
     uint64_t asked = settle_asked;   /* read with the limit: a settle asked later waits */
-    int64_t host_now = host_now_us();
+    int64_t host_now = oat_clock_host_us();
     int64_t hold_left = hold_until - host_now;
     int64_t wait_left = waits_left(host_now);
     if (wait_left > hold_left)
@@ -297,7 +314,8 @@ static int virtual_step(void)
         return 0;
     bool jump = (next != INT64_MAX && next <= limit) || (limit != INT64_MAX && now < limit);
     if (jump && hold_left > 0)
-        return (int)((hold_left + 999) / 1000);   /* host traffic is recent: let it finish */
+        return follow_host_time(now, next < limit ? next : limit, host_now, hold_left);
+    hold_host = 0;
     if (next != INT64_MAX && next <= limit) {
         oat_clock_set_virtual(next);
         return 0;
@@ -412,6 +430,7 @@ int oat_loop_start(void)
     stop_code = 0;
     pending_io = 0;
     hold_until = 0;
+    hold_host = 0;
     memset(waits, 0, sizeof waits);
     /* Virtual time stands still until the owner lets it run (main) or steps it (tests). */
     clock_limit = oat_clock_is_virtual() ? 0 : INT64_MAX;

@@ -546,7 +546,7 @@ static void inner_event(wip_event_t *ev, void *ctx)
                 t->st = ST_EHLO;
                 send_cmd(s, "EHLO %s", t->ehlo);
             } else {
-                oat_smtp_start_timer(s, t);      /* for the greeting */
+                oat_smtp_start_timer(s, t);      /* the greeting has a timeout of its own */
             }
             break;
         case WIP_CEV_READ:
@@ -882,6 +882,7 @@ static wip_channel_t client_create(const char *fn, const ascii *server, wip_even
     s->host = in->host;
     t->inner = in;
     t->st = ST_GREETING;
+    oat_smtp_start_timer(s, t);     /* the connect and the TLS handshake are awaited too */
     oat_wip_unlock();
     return s;
 }

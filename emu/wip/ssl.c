@@ -36,11 +36,18 @@ typedef struct {
     int verify;
     char host[256];             /* the name checked and sent as SNI */
     bool handshaking;
+    uint32_t handshake_ms;      /* WIP_COPT_TIMEOUT: connect and handshake, emulated time */
+    oat_chan_timer handshake_timer;
     bool refused;               /* a write returned -1: WRITE once records are out */
     bool closing;               /* wip_close: close_notify, then the TCP channel */
     bool inner_eof;             /* the TCP peer closed */
     oat_ssl_failure fail;
 } ssl_tp;
+
+/* The connect and handshake of a module took up to ~40 s on GPRS (the forum account): the
+ * default leaves room for that; WIP_COPT_TIMEOUT changes it per client. */
+#define OAT_SSL_HANDSHAKE_DEFAULT_MS 60000u
+#define OAT_SSL_HANDSHAKE_MAX_MS 3600000u
 
 static const oat_chan_ops ssl_ops;
 
@@ -113,11 +120,17 @@ static void push(oat_chan *c, ssl_tp *t)
 
 /* ---- the handshake and the session ---- */
 
+static void handshake_over(ssl_tp *t)
+{
+    t->handshaking = false;
+    oat_chan_timer_stop(&t->handshake_timer);
+}
+
 static void handshake_failed(oat_chan *c, ssl_tp *t, int ssl_error)
 {
     char name[48], why[256] = "";
     name_of(c, name, sizeof name);
-    t->handshaking = false;
+    handshake_over(t);
     if (t->fail.error && t->verify == WIP_SSL_ALWAYS) {
         oat_ssl_explain(name, &t->fail, t->cas, t->host, oat_rtc_seconds());
         oat_chan_fail(c, WIP_SSL_ERR_CERTIFICATE);
@@ -142,7 +155,7 @@ static void handshake(oat_chan *c, ssl_tp *t)
     if (r == 1) {
         char name[48];
         name_of(c, name, sizeof name);
-        t->handshaking = false;
+        handshake_over(t);
         if (t->fail.error)   /* WIP_SSL_OPTIONAL: said, then the session goes on */
             oat_ssl_explain(name, &t->fail, t->cas, t->host, oat_rtc_seconds());
         oat_info("%s: %s with %s, %s", name, SSL_get_version(t->ssl), t->host,
@@ -224,6 +237,19 @@ static void drive(oat_chan *c)
         peer_ended(c);                  /* FIN without close_notify */
 }
 
+/* The peer did not complete the connection and handshake in time. */
+static void handshake_timed_out(oat_chan *c)
+{
+    ssl_tp *t = tp_of(c);
+    if (!t || !t->handshaking || c->last_error)
+        return;
+    char name[48];
+    oat_warn("%s: no TLS handshake with %s within %u ms (%s)", name_of(c, name, sizeof name),
+             t->host, (unsigned)t->handshake_ms, oat_cerr_name(WIP_CERR_TIMEOUT));
+    handshake_over(t);
+    oat_chan_fail(c, WIP_CERR_TIMEOUT);
+}
+
 /* Events of the TCP channel underneath, in the owner task. */
 static void inner_event(wip_event_t *ev, void *ctx)
 {
@@ -243,7 +269,7 @@ static void inner_event(wip_event_t *ev, void *ctx)
                 char name[48];
                 oat_warn("%s: the TCP connection to %s failed (%s)", name_of(c, name, sizeof name),
                          t->host, oat_cerr_name(ev->content.error.errnum));
-                t->handshaking = false;
+                handshake_over(t);
             }
             oat_chan_fail(c, ev->content.error.errnum);
             break;
@@ -330,8 +356,10 @@ static void ssl_close(oat_chan *c)
         SSL_shutdown(t->ssl);           /* close_notify, pushed before the socket closes */
         ERR_clear_error();
         push(c, t);
-    } else if (!t->inner->app_closed) {
-        oat_chan_close(t->inner);
+    } else {
+        handshake_over(t);
+        if (!t->inner->app_closed)
+            oat_chan_close(t->inner);
     }
 }
 
@@ -340,7 +368,7 @@ static int ssl_abort(oat_chan *c)
     ssl_tp *t = tp_of(c);
     oat_chan *in = t->inner;
     t->inner = NULL;
-    t->handshaking = false;
+    handshake_over(t);
     if (in) {
         in->finalizer = NULL;
         if (!in->released && in->ops->abort)
@@ -430,6 +458,13 @@ static int ssl_set_opt(oat_chan *c, int opt, const oat_optval *v)
         ERR_clear_error();
         return ok ? 0 : WIP_CERR_INVALID;
     }
+    case WIP_COPT_TIMEOUT:
+        if (t->inner)
+            return WIP_CERR_CSTATE;
+        if (v->num == 0 || v->num > OAT_SSL_HANDSHAKE_MAX_MS)
+            return WIP_CERR_OUT_OF_RANGE;
+        t->handshake_ms = v->num;
+        return 0;
     default:
         /* TCP options: kept here before the TCP channel exists, given to it after. */
         if (t->inner && t->inner->ops->set_opt) {
@@ -446,6 +481,7 @@ static int ssl_get_opt(oat_chan *c, int opt, const oat_optval *v)
     ssl_tp *t = tp_of(c);
     switch (opt) {
     case WIP_COPT_VERIFY: *(u32 *)v->ptr = (u32)t->verify; return 0;
+    case WIP_COPT_TIMEOUT: *(u32 *)v->ptr = t->handshake_ms; return 0;
     case WIP_COPT_SSL_MIN_VERSION: {
         long ver = SSL_get_min_proto_version(t->ssl);
         *(u32 *)v->ptr = ver == TLS1_3_VERSION ? WIP_SSL_TLS_1_3 : ver == TLS1_2_VERSION
@@ -465,6 +501,7 @@ static void ssl_destroy(oat_chan *c)
     ssl_tp *t = tp_of(c);
     if (!t)
         return;
+    oat_chan_timer_stop(&t->handshake_timer);
     SSL_free(t->ssl);                   /* and the BIOs it owns */
     X509_STORE_free(t->own_store);
     sk_X509_pop_free(t->cas, X509_free);
@@ -648,6 +685,8 @@ static oat_chan *ssl_new(const char *fn, const ascii *host, wip_eventHandler_f e
     SSL_set_connect_state(t->ssl);
     SSL_set_app_data(t->ssl, c);
     t->verify = lib.verify;
+    t->handshake_ms = OAT_SSL_HANDSHAKE_DEFAULT_MS;
+    oat_chan_timer_init(&t->handshake_timer);
     snprintf(t->host, sizeof t->host, "%s", host);
     if (ap && oat_chan_set_list(c, fn, opt, ap) != 0) {
         oat_chan_discard(c);
@@ -669,6 +708,8 @@ static void attach(oat_chan *c, oat_chan *in, const char *fn)
     in->finalizer = inner_released;
     t->inner = in;
     t->handshaking = true;
+    if (!oat_chan_timer_start(&t->handshake_timer, c, t->handshake_ms, handshake_timed_out))
+        oat_warn("%s: out of host memory for the handshake timer: it has no timeout", fn);
     if (in->state == WIP_CSTATE_READY) {
         X509_VERIFY_PARAM_set_time(SSL_get0_param(t->ssl), (time_t)oat_rtc_seconds());
         drive(c);

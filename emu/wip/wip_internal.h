@@ -178,6 +178,21 @@ oat_chan *oat_chan_first(void);
  * finalizer; module stop (true, no task or loop running): everything is freed now. */
 void oat_chan_reset(bool module_stop);
 
+/* ---- transport timers (chan_timer.c), lock held ---- */
+typedef struct oat_alarm oat_alarm;
+typedef struct oat_chan_shot oat_chan_shot;
+typedef struct {
+    oat_alarm *alarm;
+    oat_chan_shot *shot;        /* the armed or posted firing; NULL: stopped */
+    int wait_token;             /* the virtual-clock hold of a host channel, or -1 */
+} oat_chan_timer;
+void oat_chan_timer_init(oat_chan_timer *tm);
+/* fn(c) in c's owner task, lock held, ms of emulated time from now unless stopped or
+ * restarted before. false (and nothing armed) when host memory runs out. */
+bool oat_chan_timer_start(oat_chan_timer *tm, oat_chan *c, uint32_t ms, void (*fn)(oat_chan *c));
+/* Stop it; safe when stopped. A transport stops its timers before its tp block goes. */
+void oat_chan_timer_stop(oat_chan_timer *tm);
+
 /* Stream side of the core (stream.c), lock held. */
 int oat_stream_read(oat_chan *c, void *buf, uint32_t len);
 int oat_stream_write(oat_chan *c, const void *buf, uint32_t len);

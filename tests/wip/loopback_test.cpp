@@ -30,7 +30,7 @@ protected:
 
     void find_spawned()
     {
-        for (const auto &e : events)
+        for (const auto &e : events.snapshot())
             if (e.kind == WIP_CEV_OPEN && e.ctx == &srv_ctx)
                 spawned = e.ch;
     }

@@ -515,7 +515,6 @@ TEST_F(Smtp, TwentyMailsInOneSessionLeaveNoDescriptorOrMemoryBehind)
 {
     SmtpPeer peer;
     boot_to(peer.port());
-    events.reserve(4096);
     auto one_session = [&](int mails, int fin_after) {
         ASSERT_TRUE(session_open()) << traces();
         for (int i = 0; i < mails; i++) {

@@ -576,7 +576,7 @@ TEST_F(Ssl, PeerEndOfSessionGivesInvalidThenCloseThenFinalizerOnce)
     EXPECT_EQ("hello", got);
     auto k = kinds(ch);
     std::string seq;
-    for (const auto &e : events)
+    for (const auto &e : events.snapshot())
         if (e.ch == ch)
             seq += std::to_string(e.kind) + (e.kind == WIP_CEV_READ ? "(" + std::to_string(e.readable) + ") " : " ");
     EXPECT_EQ(WIP_CEV_OPEN, k.front()) << seq;

@@ -1,12 +1,16 @@
 // wip_fixture.h: what the WIP suites share: a module booted in virtual time with the WIP
 // stack initialised, code run inside the application task, every channel event recorded
-// (kind, channel, contents, ctx, emulated time) with an optional per-test reaction.
+// (kind, channel, contents, ctx, emulated time) with an optional per-test reaction. Handlers
+// run on the task threads while the test thread waits on conditions over the same record: the
+// record is locked (EventLog), and a wait's condition runs under that lock.
 #ifndef WIP_FIXTURE_H
 #define WIP_FIXTURE_H
 
 #include <gtest/gtest.h>
 
+#include <deque>
 #include <functional>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -22,10 +26,56 @@ struct WipEv {
     long long at_ms;
 };
 
+// The events recorded so far, shared by the task threads (push) and the test thread. A deque:
+// a pointer to a recorded event stays valid while more are pushed (until clear()).
+class EventLog {
+public:
+    void push_back(const WipEv &e)
+    {
+        std::lock_guard<std::recursive_mutex> g(mu);
+        log.push_back(e);
+    }
+    void clear()
+    {
+        std::lock_guard<std::recursive_mutex> g(mu);
+        log.clear();
+    }
+    size_t size() const
+    {
+        std::lock_guard<std::recursive_mutex> g(mu);
+        return log.size();
+    }
+    bool empty() const { return size() == 0; }
+    WipEv operator[](size_t i) const
+    {
+        std::lock_guard<std::recursive_mutex> g(mu);
+        return log.at(i);
+    }
+    std::vector<WipEv> snapshot() const
+    {
+        std::lock_guard<std::recursive_mutex> g(mu);
+        return std::vector<WipEv>(log.begin(), log.end());
+    }
+    // The newest event matching pred, or nullptr.
+    template <typename Pred> const WipEv *find_last(Pred pred) const
+    {
+        std::lock_guard<std::recursive_mutex> g(mu);
+        for (auto it = log.rbegin(); it != log.rend(); ++it)
+            if (pred(*it))
+                return &*it;
+        return nullptr;
+    }
+    std::recursive_mutex &lock() const { return mu; }
+
+private:
+    mutable std::recursive_mutex mu;
+    std::deque<WipEv> log;
+};
+
 class WipTest : public ::testing::Test {
 protected:
     static inline WipTest *self = nullptr;
-    std::vector<WipEv> events;
+    EventLog events;
     std::function<void(wip_event_t *, void *)> on_event;
 
     static void entry() {}
@@ -90,7 +140,7 @@ protected:
     int count(int kind, wip_channel_t ch = nullptr) const
     {
         int n = 0;
-        for (const auto &e : events)
+        for (const auto &e : events.snapshot())
             if (e.kind == kind && (!ch || e.ch == ch))
                 n++;
         return n;
@@ -98,17 +148,14 @@ protected:
     std::vector<int> kinds(wip_channel_t ch) const
     {
         std::vector<int> k;
-        for (const auto &e : events)
+        for (const auto &e : events.snapshot())
             if (e.ch == ch)
                 k.push_back(e.kind);
         return k;
     }
     const WipEv *last(int kind, wip_channel_t ch = nullptr) const
     {
-        for (auto it = events.rbegin(); it != events.rend(); ++it)
-            if (it->kind == kind && (!ch || it->ch == ch))
-                return &*it;
-        return nullptr;
+        return events.find_last([&](const WipEv &e) { return e.kind == kind && (!ch || e.ch == ch); });
     }
 
     // Open and start the GPRS bearer; returns once it is IP-connected (default 1 s delay).
@@ -128,11 +175,20 @@ protected:
         ASSERT_EQ(WIP_BEV_IP_CONNECTED, bearer_events.back());
     }
 
-    // Wait (host time, bounded) for a condition that host I/O makes true.
+    // Wait (host time, bounded) for a condition that host I/O makes true; the condition runs
+    // with the event record locked, so handlers pushing into it never race with it.
     bool wait_until(std::function<bool()> cond, long long timeout_ms = 5000)
     {
-        auto trampoline = [](void *arg) { return (*static_cast<std::function<bool()> *>(arg))(); };
-        return oat_shim_wait_for(trampoline, &cond, timeout_ms);
+        struct Arg {
+            std::function<bool()> *cond;
+            std::recursive_mutex *mu;
+        } arg{ &cond, &events.lock() };
+        auto trampoline = [](void *p) {
+            auto *a = static_cast<Arg *>(p);
+            std::lock_guard<std::recursive_mutex> g(*a->mu);
+            return (*a->cond)();
+        };
+        return oat_shim_wait_for(trampoline, &arg, timeout_ms);
     }
 };
 
