@@ -1,6 +1,7 @@
 // host_peer.h: a TCP peer on the host for the WIP suites: listens on 127.0.0.1 (free port),
 // runs on its own thread and behaves as the test asks (echo, accept and never read, send
-// then close, reset at once or after its greeting). Stopped and joined by its destructor.
+// then close, reset at once or after its greeting, or trickle: its greeting line again every
+// 5 ms, for at most 20 s). Stopped and joined by its destructor.
 #ifndef HOST_PEER_H
 #define HOST_PEER_H
 
@@ -18,7 +19,8 @@
 
 class HostPeer {
 public:
-    enum Mode { Echo, Silent, SendThenClose, Reset, Sink };
+    enum Mode { Echo, Silent, SendThenClose, Reset, Sink, Trickle };
+    static constexpr int kTrickleMs = 5, kTrickleTurns = 4000;
 
     explicit HostPeer(Mode mode, std::string greeting = "", int backlog = 16)
         : mode_(mode), greeting_(std::move(greeting))
@@ -72,10 +74,15 @@ private:
             std::vector<pollfd> p{ { stop_[0], POLLIN, 0 }, { lfd_, POLLIN, 0 } };
             for (int fd : conns_)
                 p.push_back({ fd, (short)(mode_ == Silent ? 0 : POLLIN), 0 });
-            if (poll(p.data(), p.size(), 50) < 0)
+            if (poll(p.data(), p.size(), mode_ == Trickle ? kTrickleMs : 50) < 0)
                 return;
             if (p[0].revents)
                 return;
+            if (mode_ == Trickle && trickled_ < kTrickleTurns && !conns_.empty()) {
+                trickled_++;
+                for (int fd : conns_)
+                    (void)!send(fd, greeting_.data(), greeting_.size(), MSG_NOSIGNAL);
+            }
             if (p[1].revents)
                 on_accept();
             for (size_t i = 2; i < p.size(); i++)
@@ -134,6 +141,7 @@ private:
     std::string greeting_;
     int lfd_ = -1, port_ = 0, stop_[2] = { -1, -1 };
     std::atomic<int> accepted_{ 0 };
+    int trickled_ = 0;
     std::vector<int> conns_;
     std::mutex mu_;
     std::string received_;

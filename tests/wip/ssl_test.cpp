@@ -3,6 +3,7 @@
 // verification up to a loaded root, validity against the module's RTC, host names, verify
 // modes, TLS 1.2 / 1.3, whole-buffer writes paced by WRITE events, the peer ending the
 // session, tear-down and restart cycles without leaks, the key log and bad inputs.
+#include "host_peer.h"
 #include "test_pki.h"
 #include "tls_peer.h"
 #include "wip_fixture.h"
@@ -231,6 +232,40 @@ TEST_F(Ssl, RootLoadedVerifiesAndOpensAfterTheHandshake)
     EXPECT_TRUE(contains(traces(), "server.test")) << "the handshake is traced";
     EXPECT_EQ("hello", echo("hello"));
     EXPECT_EQ(0, count(WIP_CEV_ERROR, ch));
+}
+
+// A server that takes the connection and never answers the ClientHello: the handshake ends
+// with WIP_CERR_TIMEOUT at the client's WIP_COPT_TIMEOUT, not never (the clock follows host
+// time while the handshake is awaited, so the timer fires after a second of either).
+TEST_F(Ssl, ASilentServerEndsTheHandshakeWithTimeoutAtTheClientsTimeout)
+{
+    HostPeer silent(HostPeer::Silent);
+    boot({ "--host-map=server.test=127.0.0.1:" + std::to_string(silent.port()) });
+    start_bearer();
+    init_root();
+    long long t0 = oat_shim_now_ms();
+    u32 dflt = 0, set = 0;
+    task([&] {
+        wip_channel_t probe = wip_SSLClientCreate("server.test", kPort, handler, nullptr);
+        ASSERT_NE(nullptr, probe);
+        EXPECT_EQ(0, wip_getOpts(probe, WIP_COPT_TIMEOUT, &dflt, WIP_COPT_END));
+        wip_close(probe);
+        ch = wip_SSLClientCreateOpts("server.test", kPort, handler, &ctx, WIP_COPT_TIMEOUT, 1000,
+                                     WIP_COPT_END);
+        ASSERT_NE(nullptr, ch);
+        EXPECT_EQ(0, wip_getOpts(ch, WIP_COPT_TIMEOUT, &set, WIP_COPT_END));
+    });
+    EXPECT_EQ(60000u, dflt);
+    EXPECT_EQ(1000u, set);
+    oat_shim_advance_ms(2000);
+    ASSERT_EQ(1, count(WIP_CEV_ERROR, ch)) << traces();
+    EXPECT_EQ(WIP_CERR_TIMEOUT, last(WIP_CEV_ERROR, ch)->err);
+    long long took = last(WIP_CEV_ERROR, ch)->at_ms - t0;
+    EXPECT_GE(took, 1000);
+    EXPECT_LT(took, 1100);
+    EXPECT_EQ(0, count(WIP_CEV_OPEN, ch));
+    EXPECT_TRUE(contains(traces(), "no TLS handshake with server.test within 1000 ms"));
+    EXPECT_EQ(1, silent.accepted() >= 1 ? 1 : 0);
 }
 
 TEST_F(Ssl, AWriteDuringTheHandshakeReturnsMinusOneAndOneWriteEventFollowsOpen)

@@ -6,6 +6,7 @@
 #include "wip_fixture.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstring>
 #include <random>
 
@@ -142,6 +143,30 @@ TEST_F(TcpHost, BytesSentJustBeforeAResetAreReadBeforeTheError)
     auto read_at = std::find(k.begin(), k.end(), WIP_CEV_READ);
     ASSERT_NE(k.end(), read_at);
     EXPECT_LT(read_at - k.begin(), std::find(k.begin(), k.end(), WIP_CEV_ERROR) - k.begin());
+}
+
+// Virtual time waits for host traffic, but it follows host time while it waits: a peer that
+// sends a line every 5 ms (for 20 s) cannot hold the emulated clock at one instant, so a
+// second of emulated time passes in about a second of host time, not in 20.
+TEST_F(TcpHost, ATricklingPeerDoesNotHoldTheClockBehindHostTime)
+{
+    HostPeer peer(HostPeer::Trickle, "250-still talking\r\n");
+    boot_to(peer.port());
+    size_t got = 0;
+    on_event = [&](wip_event_t *ev, void *) {
+        if (ev->kind == WIP_CEV_READ)
+            got += drain(ev->channel).size();
+    };
+    connect();
+    ASSERT_TRUE(has(WIP_CEV_READ, client)) << traces();
+    long long t0 = oat_shim_now_ms();
+    auto host0 = std::chrono::steady_clock::now();
+    oat_shim_advance_ms(1000);
+    long long host_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::steady_clock::now() - host0).count();
+    EXPECT_GE(oat_shim_now_ms(), t0 + 1000);
+    EXPECT_LT(host_ms, 5000) << "the emulated clock stood still while the peer trickled";
+    EXPECT_GT(got, 50u * 19) << "the peer trickled during the second";
 }
 
 TEST_F(TcpHost, PeerCloseLeavesTheLastBytesReadable)
