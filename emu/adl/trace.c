@@ -160,12 +160,14 @@ static bool trc_shown(u32 lvl, u32 chan)
     return (mask & (1u << (lvl - 1))) != 0;
 }
 
-static void trc_tag(u32 lvl, u32 chan, char tag[16])
+/* "T<level>/OAT<channel>": sized for any two u32 values. */
+#define TRC_TAG_MAX 32
+static void trc_tag(u32 lvl, u32 chan, char tag[TRC_TAG_MAX])
 {
     if (chan != 0)
-        snprintf(tag, 16, "T%u/OAT%02u", (unsigned)lvl, (unsigned)chan);
+        snprintf(tag, TRC_TAG_MAX, "T%u/OAT%02u", (unsigned)lvl, (unsigned)chan);
     else
-        snprintf(tag, 16, "T%u", (unsigned)lvl);
+        snprintf(tag, TRC_TAG_MAX, "T%u", (unsigned)lvl);
 }
 
 s32 adl_trcPrint(u32 Level, const ascii *fmt, ...)
@@ -203,7 +205,7 @@ s32 adl_trcPrint(u32 Level, const ascii *fmt, ...)
     size_t len = n > TRC_MAX_TEXT ? TRC_MAX_TEXT : (size_t)n;
 
     if (trc_shown(lvl, chan)) {
-        char tag[16];
+        char tag[TRC_TAG_MAX];
         trc_tag(lvl, chan, tag);
         oat_log_line(tag, text, len);
     }
@@ -226,7 +228,7 @@ void adl_trcDump(u32 Level, u8 *buf, u16 len)
     }
     if (!trc_shown(lvl, chan))
         return;
-    char tag[16];
+    char tag[TRC_TAG_MAX];
     trc_tag(lvl, chan, tag);
     char line[TRC_DUMP_PER_LINE * 3 + 1];
     for (size_t off = 0; off < len; off += TRC_DUMP_PER_LINE) {

@@ -278,18 +278,29 @@ void oat_sched_stop(void)
     for (int i = 0; i < task_count; i++)
         if (tasks[i]->started)
             pthread_join(tasks[i]->thread, NULL);
+    /* The events still queued are dropped with sched_mu released: a drop may release the
+     * last reference of a channel, whose finalizer posts (and is refused: stopping). */
     pthread_mutex_lock(&sched_mu);
+    oat_event *left = NULL, **end = &left;
     for (int i = 0; i < task_count; i++) {
         oat_task *t = tasks[i];
-        while (t->head) {
-            oat_event *ev = t->head;
-            t->head = ev->next;
-            if (ev->drop)
-                ev->drop(ev->arg);
-            free(ev);
-        }
-        pthread_cond_destroy(&t->cv);
-        free(t);
+        *end = t->head;
+        if (t->head)
+            end = &t->tail->next;
+        t->head = t->tail = NULL;
+    }
+    pthread_mutex_unlock(&sched_mu);
+    while (left) {
+        oat_event *ev = left;
+        left = ev->next;
+        if (ev->drop)
+            ev->drop(ev->arg);
+        free(ev);
+    }
+    pthread_mutex_lock(&sched_mu);
+    for (int i = 0; i < task_count; i++) {
+        pthread_cond_destroy(&tasks[i]->cv);
+        free(tasks[i]);
         tasks[i] = NULL;
     }
     task_count = 0;
