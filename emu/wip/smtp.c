@@ -218,12 +218,17 @@ static void start_auth(oat_chan *s, smtp_tp *t)
 static void auth_challenge(oat_chan *s, smtp_tp *t)
 {
     char answer[900];
-    if (oat_smtp_auth_answer(t->method, t->auth_step++, t->text, t->user, t->password, answer,
-                             sizeof answer) != 0) {
+    int rc = oat_smtp_auth_answer(t->method, t->auth_step++, t->text, t->user, t->password,
+                                  answer, sizeof answer);
+    if (rc == OAT_AUTH_BAD_CHALLENGE)
+        session_fail(s, t, WIP_SMTP_ERR_PROTOCOL, "the server's AUTH challenge is not base64 or "
+                     "decodes to more than 512 bytes");
+    else if (rc == OAT_AUTH_TOO_LONG)
+        session_fail(s, t, WIP_SMTP_ERR_AUTH, "the user name or password is too long");
+    else if (rc != 0)
         refused(s, t, "the authentication exchange");
-        return;
-    }
-    send_cmd(s, "%s", answer);
+    else
+        send_cmd(s, "%s", answer);
 }
 
 static bool needs_utf8(const char *text)
@@ -337,37 +342,6 @@ static void start_body(oat_chan *s, smtp_tp *t)
     oat_smtp_pump(s);
 }
 
-static bool keyword(const char *line, size_t len, const char *word)
-{
-    size_t w = strlen(word);
-    return len >= w && strncasecmp(line, word, w) == 0 &&
-           (len == w || line[w] == ' ' || line[w] == '=');
-}
-
-/* The EHLO lines: what the server offers. */
-static void capabilities(smtp_tp *t)
-{
-    memset(&t->caps, 0, sizeof t->caps);
-    for (const char *l = t->text; l && *l;) {
-        size_t len = strcspn(l, "\n");
-        char line[512];
-        snprintf(line, sizeof line, "%.*s", (int)(len < 511 ? len : 511), l);
-        if (keyword(line, len, "AUTH"))
-            t->caps.auth |= oat_smtp_auth_offered(line + 5);
-        t->caps.starttls |= keyword(line, len, "STARTTLS");
-        t->caps.pipelining |= keyword(line, len, "PIPELINING");
-        t->caps.eightbit |= keyword(line, len, "8BITMIME");
-        t->caps.utf8 |= keyword(line, len, "SMTPUTF8");
-        t->caps.chunking |= keyword(line, len, "CHUNKING");
-        t->caps.dsn |= keyword(line, len, "DSN");
-        if (keyword(line, len, "SIZE")) {
-            unsigned long limit = len > 5 ? strtoul(line + 5, NULL, 10) : 0;
-            t->caps.size = limit ? (uint32_t)limit : UINT32_MAX;
-        }
-        l = l[len] ? l + len + 1 : NULL;
-    }
-}
-
 static void inner_event(wip_event_t *ev, void *ctx);
 static void inner_released(void *ctx);
 
@@ -422,7 +396,7 @@ static void on_reply(oat_chan *s, smtp_tp *t)
         break;
     case ST_EHLO:
         if (c == 250) {
-            capabilities(t);
+            oat_smtp_capabilities(t->text, &t->caps);
             after_ehlo(s, t);
         } else if (t->tls || t->security == WIP_SMTP_SEC_STARTTLS) {
             refused(s, t, "EHLO");
@@ -752,6 +726,11 @@ static void session_destroy(oat_chan *s)
     if (!t)
         return;
     end_mail(t);
+    /* Armed, the alarm holds a reference, so only the module's stop destroys a session with
+     * a reply awaited: its event goes with the session (the channel itself is being freed). */
+    if (t->timer && oat_alarm_cancel(t->timer))
+        free(t->timer_ev);
+    oat_io_wait_end(t->wait_token);
     free(t->user);
     free(t->password);
     free(t);

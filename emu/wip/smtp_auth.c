@@ -1,6 +1,7 @@
 /* smtp_auth.c: the SMTP client's AUTH methods: which one to use (what the application asked
  * and what the server offers), the first command, and the answers to the server's 334
  * challenges: PLAIN, LOGIN, CRAM-MD5, XOAUTH2, ANONYMOUS. */
+#include "wip/base64.h"
 #include "wip/smtp_internal.h"
 #include "wip_smtp.h"
 
@@ -55,11 +56,10 @@ int oat_smtp_auth_method(int asked, unsigned offered)
     return offered & bit_of(asked) ? asked : -1;
 }
 
-static void b64_of(const char *text, size_t len, char *out, size_t outlen)
+/* 0, or OAT_AUTH_TOO_LONG: never a cut credential. */
+static int b64_of(const char *text, size_t len, char *out, size_t outlen)
 {
-    if (4 * ((len + 2) / 3) + 1 > outlen)
-        len = (outlen - 1) / 4 * 3;
-    oat_base64((const uint8_t *)text, len, out);
+    return oat_base64_encode(text, len, out, outlen) < 0 ? OAT_AUTH_TOO_LONG : 0;
 }
 
 int oat_smtp_auth_first(int method, const char *user, const char *pass, char *cmd, size_t len)
@@ -72,7 +72,8 @@ int oat_smtp_auth_first(int method, const char *user, const char *pass, char *cm
         int n = snprintf(raw, sizeof raw, "%c%s%c%s", 0, user, 0, pass);
         if (n < 0 || (size_t)n >= sizeof raw)
             return -1;
-        b64_of(raw, (size_t)n, b64, sizeof b64);
+        if (b64_of(raw, (size_t)n, b64, sizeof b64) != 0)
+            return -1;
         return snprintf(cmd, len, "AUTH PLAIN %s", b64) < (int)len ? 0 : -1;
     }
     case WIP_SMTP_AUTH_LOGIN:
@@ -83,12 +84,14 @@ int oat_smtp_auth_first(int method, const char *user, const char *pass, char *cm
         int n = snprintf(raw, sizeof raw, "user=%s\001auth=Bearer %s\001\001", user, pass);
         if (n < 0 || (size_t)n >= sizeof raw)
             return -1;
-        b64_of(raw, (size_t)n, b64, sizeof b64);
+        if (b64_of(raw, (size_t)n, b64, sizeof b64) != 0)
+            return -1;
         return snprintf(cmd, len, "AUTH XOAUTH2 %s", b64) < (int)len ? 0 : -1;
     }
     case WIP_SMTP_AUTH_ANONYMOUS: {
         const char *trace = *user ? user : "anonymous";
-        b64_of(trace, strlen(trace), b64, sizeof b64);
+        if (b64_of(trace, strlen(trace), b64, sizeof b64) != 0)
+            return -1;
         return snprintf(cmd, len, "AUTH ANONYMOUS %s", b64) < (int)len ? 0 : -1;
     }
     default:
@@ -96,31 +99,31 @@ int oat_smtp_auth_first(int method, const char *user, const char *pass, char *cm
     }
 }
 
-/* CRAM-MD5: "user hex(HMAC-MD5(password, challenge))", base64. */
+/* CRAM-MD5: "user hex(HMAC-MD5(password, challenge))", base64. A challenge that is not
+ * base64 or decodes to more than 512 bytes (RFC 2195's are a message id) is the server's
+ * fault; a user name whose answer does not fit is the application's. */
 static int cram(const char *challenge_b64, const char *user, const char *pass, char *out,
                 size_t len)
 {
-    unsigned char chal[512], mac[EVP_MAX_MD_SIZE];
-    int n = EVP_DecodeBlock(chal, (const unsigned char *)challenge_b64, (int)strlen(challenge_b64));
+    uint8_t chal[512];
+    unsigned char mac[EVP_MAX_MD_SIZE];
+    long n = oat_base64_decode(challenge_b64, strlen(challenge_b64), chal, sizeof chal);
     if (n < 0)
-        return -1;
-    size_t cl = strlen(challenge_b64);
-    while (cl > 0 && challenge_b64[cl - 1] == '=' && n > 0) {   /* padding decodes as zeros */
-        cl--;
-        n--;
-    }
+        return OAT_AUTH_BAD_CHALLENGE;
     size_t maclen = 0;
     if (!EVP_Q_mac(NULL, "HMAC", NULL, "MD5", NULL, pass, strlen(pass), chal, (size_t)n, mac,
                    sizeof mac, &maclen))
-        return -1;
+        return OAT_AUTH_NO_STEP;
     char raw[600];
-    int r = snprintf(raw, sizeof raw, "%s ", user);
-    for (size_t i = 0; i < maclen && r > 0 && (size_t)r + 2 < sizeof raw; i++)
-        r += snprintf(raw + r, sizeof raw - (size_t)r, "%02x", mac[i]);
-    if (r < 0 || 4 * (((size_t)r + 2) / 3) + 1 > len)
-        return -1;
-    oat_base64((const uint8_t *)raw, (size_t)r, out);
-    return 0;
+    size_t ul = strlen(user);
+    if (ul + 1 + 2 * maclen >= sizeof raw)
+        return OAT_AUTH_TOO_LONG;
+    memcpy(raw, user, ul);
+    raw[ul] = ' ';
+    size_t r = ul + 1;
+    for (size_t i = 0; i < maclen; i++, r += 2)
+        snprintf(raw + r, sizeof raw - r, "%02x", mac[i]);
+    return b64_of(raw, r, out, len);
 }
 
 int oat_smtp_auth_answer(int method, int step, const char *challenge, const char *user,
@@ -131,17 +134,16 @@ int oat_smtp_auth_answer(int method, int step, const char *challenge, const char
     switch (method) {
     case WIP_SMTP_AUTH_LOGIN:
         if (step > 1)
-            return -1;
-        b64_of(step == 0 ? user : pass, strlen(step == 0 ? user : pass), out, len);
-        return 0;
+            return OAT_AUTH_NO_STEP;
+        return b64_of(step == 0 ? user : pass, strlen(step == 0 ? user : pass), out, len);
     case WIP_SMTP_AUTH_CRAM_MD5:
-        return step == 0 ? cram(challenge, user, pass, out, len) : -1;
+        return step == 0 ? cram(challenge, user, pass, out, len) : OAT_AUTH_NO_STEP;
     case WIP_SMTP_AUTH_XOAUTH2:            /* a 334 here carries the error: answer empty */
         if (step > 0 || len < 1)
-            return -1;
+            return OAT_AUTH_NO_STEP;
         out[0] = '\0';
         return 0;
     default:
-        return -1;
+        return OAT_AUTH_NO_STEP;
     }
 }

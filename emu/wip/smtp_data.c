@@ -73,18 +73,19 @@ static uint32_t fill_tx(smtp_tp *t, oat_chan *d, size_t room)
         return 0;
     }
     data_tp *dt = d->tp;
-    if (t->part_i + 1 < dt->nparts && t->consumed == dt->parts[t->part_i + 1].start &&
-        room >= 600) {                  /* a streamed attachment begins here */
-        char boundary[64];
+    char boundary[64];
+    oat_smtp_boundary(d->serial, t->mime_rtc, boundary, sizeof boundary);
+    if (t->part_i + 1 < dt->nparts && t->consumed == dt->parts[t->part_i + 1].start) {
+        const char *name = dt->parts[t->part_i + 1].name, *type = dt->parts[t->part_i + 1].type;
+        if (room < oat_smtp_part_header_size(boundary, name, type) + 8)
+            return 0;                   /* a streamed attachment begins: in the next room */
         size_t n = 0;
         if (t->body.base64)
             n = oat_smtp_base64_finish(&t->body, t->tx + t->tx_len);
         else                            /* the delimiter's CRLF: the text keeps its own */
             n = (size_t)snprintf((char *)t->tx + t->tx_len, 3, "\r\n");
         t->part_i++;
-        oat_smtp_boundary(d->serial, t->mime_rtc, boundary, sizeof boundary);
-        n += oat_smtp_part_header(boundary, dt->parts[t->part_i].name, dt->parts[t->part_i].type,
-                                  (char *)t->tx + t->tx_len + n, room - n);
+        n += oat_smtp_part_header(boundary, name, type, (char *)t->tx + t->tx_len + n, room - n);
         t->tx_len += n;
         t->body.base64 = true;
         t->body.col = t->body.ncarry = 0;
@@ -129,8 +130,13 @@ void oat_smtp_pump_bdat(oat_chan *s, smtp_tp *t, oat_chan *d)
     enum { HEAD = 32 };
     t->tx_len = HEAD;                    /* room for "BDAT <n>" in front */
     uint32_t taken = 0;
-    while (t->tx_len < 8192 + HEAD && (header_left(t) || d->snd.count > 0 || trailer_left(t, d)))
-        taken += fill_tx(t, d, 8192 + HEAD - t->tx_len);
+    while (t->tx_len < 8192 + HEAD && (header_left(t) || d->snd.count > 0 || trailer_left(t, d))) {
+        size_t before = t->tx_len;
+        uint32_t n = fill_tx(t, d, 8192 + HEAD - t->tx_len);
+        taken += n;
+        if (n == 0 && t->tx_len == before)
+            break;                       /* what comes next needs more room: the next chunk */
+    }
     if (taken)
         oat_stream_sent(d);
     size_t len = t->tx_len - HEAD;
@@ -203,11 +209,28 @@ static void data_close(oat_chan *d)
         oat_chan_release(d);
 }
 
+/* An attachment's name and type: WIP_CERR_INVALID (empty, or a character that would end
+ * the header line or the parameter), WIP_CERR_OUT_OF_RANGE (too long), said in a trace. */
+static int part_names(const char *name, const char *type)
+{
+    if (!name || !*name || !type || !*type || strpbrk(name, "\"\r\n") || strpbrk(type, "\r\n;"))
+        return WIP_CERR_INVALID;
+    if (strlen(name) > OAT_SMTP_ATTACH_NAME_MAX || strlen(type) > OAT_SMTP_ATTACH_TYPE_MAX) {
+        oat_warn("SMTP data: an attachment name is at most %d bytes and a type %d (this one: "
+                 "%zu and %zu)", OAT_SMTP_ATTACH_NAME_MAX, OAT_SMTP_ATTACH_TYPE_MAX,
+                 strlen(name), strlen(type));
+        return WIP_CERR_OUT_OF_RANGE;
+    }
+    return 0;
+}
+
 static int add_attachment(data_tp *dt, const oat_optval *v)
 {
-    if (!v->str || !*v->str || !v->str2 || !*v->str2 || (!v->ptr && v->len) ||
-        strpbrk(v->str, "\"\r\n") || strpbrk(v->str2, "\r\n;"))
+    if (!v->ptr && v->len)
         return WIP_CERR_INVALID;
+    int rc = part_names(v->str, v->str2);
+    if (rc != 0)
+        return rc;
     oat_smtp_attachment *a = calloc(1, sizeof *a);
     if (a) {
         a->name = strdup(v->str);
@@ -240,9 +263,9 @@ static int begin_part(oat_chan *d, data_tp *dt, const oat_optval *v)
     if (!t || !dt->multipart || !dt->format_header || dt->ended ||
         dt->nparts == (int)(sizeof dt->parts / sizeof dt->parts[0]))
         return WIP_CERR_CSTATE;
-    if (!v->str || !*v->str || !v->str2 || !*v->str2 || strpbrk(v->str, "\"\r\n") ||
-        strpbrk(v->str2, "\r\n;"))
-        return WIP_CERR_INVALID;
+    int rc = part_names(v->str, v->str2);
+    if (rc != 0)
+        return rc;
     char *name = strdup(v->str), *type = strdup(v->str2);
     if (!name || !type) {
         free(name);
@@ -256,22 +279,34 @@ static int begin_part(oat_chan *d, data_tp *dt, const oat_optval *v)
     return 0;
 }
 
+/* A header field or envelope value: one line. A CR or LF in it would start a header line
+ * of the application's choosing, or end the mail ("CRLF . CRLF") and add commands: refused. */
+static int one_line(char **field, int opt, const oat_optval *v)
+{
+    if (v->str && strpbrk(v->str, "\r\n")) {
+        oat_warn("SMTP data: %s has a CR or LF: refused (a header or envelope value is one "
+                 "line)", oat_opt_name(opt));
+        return WIP_CERR_INVALID;
+    }
+    return oat_smtp_set_string(field, v->str);
+}
+
 static int data_set_opt(oat_chan *d, int opt, const oat_optval *v)
 {
     data_tp *dt = d->tp;
     switch (opt) {
-    case WIP_COPT_SMTP_SENDER: return oat_smtp_set_string(&dt->sender, v->str);
-    case WIP_COPT_SMTP_SENDERNAME: return oat_smtp_set_string(&dt->sender_name, v->str);
-    case WIP_COPT_SMTP_REC: return oat_smtp_set_string(&dt->to, v->str);
-    case WIP_COPT_SMTP_CC_REC: return oat_smtp_set_string(&dt->cc, v->str);
-    case WIP_COPT_SMTP_BCC_REC: return oat_smtp_set_string(&dt->bcc, v->str);
-    case WIP_COPT_SMTP_SUBJ: return oat_smtp_set_string(&dt->subject, v->str);
+    case WIP_COPT_SMTP_SENDER: return one_line(&dt->sender, opt, v);
+    case WIP_COPT_SMTP_SENDERNAME: return one_line(&dt->sender_name, opt, v);
+    case WIP_COPT_SMTP_REC: return one_line(&dt->to, opt, v);
+    case WIP_COPT_SMTP_CC_REC: return one_line(&dt->cc, opt, v);
+    case WIP_COPT_SMTP_BCC_REC: return one_line(&dt->bcc, opt, v);
+    case WIP_COPT_SMTP_SUBJ: return one_line(&dt->subject, opt, v);
     case WIP_COPT_SMTP_FORMAT_HEADER: dt->format_header = v->num != 0; return 0;
-    case WIP_COPT_SMTP_REPLY_TO: return oat_smtp_set_string(&dt->reply_to, v->str);
+    case WIP_COPT_SMTP_REPLY_TO: return one_line(&dt->reply_to, opt, v);
     case WIP_COPT_SMTP_SIZE: dt->size = v->num; return 0;
-    case WIP_COPT_SMTP_DSN_NOTIFY: return oat_smtp_set_string(&dt->notify, v->str);
-    case WIP_COPT_SMTP_DSN_RET: return oat_smtp_set_string(&dt->ret, v->str);
-    case WIP_COPT_SMTP_DSN_ENVID: return oat_smtp_set_string(&dt->envid, v->str);
+    case WIP_COPT_SMTP_DSN_NOTIFY: return one_line(&dt->notify, opt, v);
+    case WIP_COPT_SMTP_DSN_RET: return one_line(&dt->ret, opt, v);
+    case WIP_COPT_SMTP_DSN_ENVID: return one_line(&dt->envid, opt, v);
     case WIP_COPT_SMTP_ATTACH: return add_attachment(dt, v);
     case WIP_COPT_SMTP_MULTIPART:
         if (d->state != WIP_CSTATE_BUSY || dt->session)

@@ -14,17 +14,24 @@
 typedef struct {
     char line[OAT_SMTP_LINE_MAX];
     size_t len;
-    bool overflow;
     int code;                       /* of the reply being read */
     char text[4096];                /* its lines, '\\n'-separated, codes stripped */
     size_t text_len;
 } oat_smtp_reader;
 
 /* Feed bytes; returns how many were used. *complete is set when a whole reply ended (code
- * and text then in r; the caller takes them before feeding more). A malformed line gives
- * code -1. */
+ * and text then in r; the caller takes them before feeding more). A malformed line, a line
+ * over OAT_SMTP_LINE_MAX or lines of one reply with different codes give code -1. */
 size_t oat_smtp_read(oat_smtp_reader *r, const char *bytes, size_t len, bool *complete);
 void oat_smtp_reader_reset(oat_smtp_reader *r);
+
+/* What an EHLO reply's text (its lines, '\n'-separated) offers. */
+typedef struct {
+    bool starttls, pipelining, eightbit, utf8, chunking, dsn;
+    unsigned auth;                  /* OAT_AUTH_* */
+    uint32_t size;                  /* 0: not offered; UINT32_MAX: offered, no limit */
+} oat_smtp_caps;
+void oat_smtp_capabilities(const char *text, oat_smtp_caps *caps);
 
 /* ---- the message ---- */
 typedef struct {
@@ -46,6 +53,12 @@ size_t oat_smtp_base64_finish(oat_smtp_body *b, uint8_t *out);
 void oat_smtp_boundary(unsigned serial, long long rtc, char *out, size_t len);
 size_t oat_smtp_part_header(const char *boundary, const char *name, const char *type,
                             char *out, size_t len);
+/* The bytes that header takes, with its NUL. */
+size_t oat_smtp_part_header_size(const char *boundary, const char *name, const char *type);
+/* An attachment's name and type are at most this long (longer: WIP_CERR_OUT_OF_RANGE):
+ * a name and a type fill one header line each, within RFC 5322's 998 characters. */
+#define OAT_SMTP_ATTACH_NAME_MAX 255
+#define OAT_SMTP_ATTACH_TYPE_MAX 127
 /* The end of data: CRLF if the body did not end a line, then ".CRLF". out: 5 bytes. */
 size_t oat_smtp_body_end(const oat_smtp_body *b, uint8_t *out);
 
@@ -85,8 +98,11 @@ unsigned oat_smtp_auth_offered(const char *methods);
 /* The WIP_SMTP_AUTH_* method to run for what was asked, or -1 when the server offers none
  * that fits (the module's CLEAR and MIME64 are sent whatever is offered). */
 int oat_smtp_auth_method(int asked, unsigned offered);
-/* The AUTH command of a method; the answer (no CRLF) to its step-th 334 challenge.
- * 0, or -1 when it does not fit or the method has no such step. */
+/* The AUTH command of a method: 0, or -1 when it does not fit. The answer (no CRLF) to its
+ * step-th 334 challenge: 0, or OAT_AUTH_NO_STEP (the method has no such step),
+ * OAT_AUTH_BAD_CHALLENGE (not base64, or too long), OAT_AUTH_TOO_LONG (the answer does not
+ * fit: the user name or password is too long). */
+enum { OAT_AUTH_NO_STEP = -1, OAT_AUTH_BAD_CHALLENGE = -2, OAT_AUTH_TOO_LONG = -3 };
 int oat_smtp_auth_first(int method, const char *user, const char *pass, char *cmd, size_t len);
 int oat_smtp_auth_answer(int method, int step, const char *challenge, const char *user,
                          const char *pass, char *out, size_t len);
@@ -112,11 +128,7 @@ typedef struct {
     int security;                   /* WIP_SMTP_SEC_* */
     bool clear_auth, use_pipelining, use_chunking;
     bool tls;                       /* the session is encrypted */
-    struct {                        /* what the last EHLO offered */
-        bool starttls, pipelining, eightbit, utf8, chunking, dsn;
-        unsigned auth;
-        uint32_t size;              /* 0: not offered; UINT32_MAX: offered, no limit */
-    } caps;
+    oat_smtp_caps caps;             /* what the last EHLO offered */
     bool pipelined;                 /* MAIL, RCPT (and DATA) went in one write */
     int replies_due;                /* pipelined replies still to come */
     bool bdat;                      /* the body goes in BDAT chunks */
@@ -173,8 +185,5 @@ int oat_smtp_status_code(smtp_tp *t, const oat_optval *v);
 void oat_smtp_pump_data(oat_chan *s, smtp_tp *t, oat_chan *d);
 void oat_smtp_pump_bdat(oat_chan *s, smtp_tp *t, oat_chan *d);
 extern const oat_chan_ops oat_smtp_data_ops;
-
-/* Base64 of len bytes into out (4 * ((len + 2) / 3) + 1 bytes). */
-void oat_base64(const uint8_t *in, size_t len, char *out);
 
 #endif

@@ -2,6 +2,7 @@
  * (Date from the module's RTC, From, To, Cc, Subject, Message-ID), the body with CRLF line
  * ends and dot-stuffing (lines starting with "." and blank lines survive), the end of data,
  * recipient lists, and base64 for AUTH. */
+#include "wip/base64.h"
 #include "wip/smtp_internal.h"
 
 #include <stdio.h>
@@ -61,13 +62,25 @@ void oat_smtp_boundary(unsigned serial, long long rtc, char *out, size_t len)
     snprintf(out, len, "oatemu-%u-%lld", serial, rtc);
 }
 
+static int part_header(const char *boundary, const char *name, const char *type, char *out,
+                       size_t len)
+{
+    return snprintf(out, len, "--%s\r\nContent-Type: %s; name=\"%s\"\r\nContent-Disposition: "
+                    "attachment; filename=\"%s\"\r\nContent-Transfer-Encoding: base64\r\n\r\n",
+                    boundary, type, name, name);
+}
+
 size_t oat_smtp_part_header(const char *boundary, const char *name, const char *type,
                             char *out, size_t len)
 {
-    int n = snprintf(out, len, "--%s\r\nContent-Type: %s; name=\"%s\"\r\nContent-Disposition: "
-                     "attachment; filename=\"%s\"\r\nContent-Transfer-Encoding: base64\r\n\r\n",
-                     boundary, type, name, name);
+    int n = part_header(boundary, name, type, out, len);
     return n > 0 && (size_t)n < len ? (size_t)n : 0;
+}
+
+size_t oat_smtp_part_header_size(const char *boundary, const char *name, const char *type)
+{
+    int n = part_header(boundary, name, type, NULL, 0);
+    return n > 0 ? (size_t)n + 1 : 0;
 }
 
 size_t oat_smtp_body_encode(oat_smtp_body *b, const uint8_t *in, size_t len, uint8_t *out)
@@ -178,14 +191,15 @@ char *oat_smtp_header(const oat_smtp_header_fields *f)
 char *oat_smtp_trailer(const oat_smtp_attachment *a, unsigned serial, long long rtc,
                        bool crlf_first, size_t *len)
 {
-    size_t cap = 256;
+    char boundary[64];
+    oat_smtp_boundary(serial, rtc, boundary, sizeof boundary);
+    size_t cap = 2 + strlen(boundary) + 7 + 1;       /* CRLF, "--boundary--" CRLF, NUL */
     for (const oat_smtp_attachment *it = a; it; it = it->next)
-        cap += 512 + (it->len + 2) / 3 * 4 + (it->len / 57 + 1) * 2;
+        cap += oat_smtp_part_header_size(boundary, it->name, it->type) +
+               (it->len + 2) / 3 * 4 + (it->len / 57 + 1) * 2;
     char *out = malloc(cap);
     if (!out)
         return NULL;
-    char boundary[64];
-    oat_smtp_boundary(serial, rtc, boundary, sizeof boundary);
     size_t n = 0;
     if (crlf_first)
         n += (size_t)snprintf(out + n, cap - n, "\r\n");
@@ -193,8 +207,7 @@ char *oat_smtp_trailer(const oat_smtp_attachment *a, unsigned serial, long long 
         n += oat_smtp_part_header(boundary, it->name, it->type, out + n, cap - n);
         for (size_t off = 0; off < it->len; off += 57) {      /* 57 bytes = 76 characters */
             size_t take = it->len - off < 57 ? it->len - off : 57;
-            oat_base64(it->bytes + off, take, out + n);
-            n += strlen(out + n);
+            n += (size_t)oat_base64_encode(it->bytes + off, take, out + n, cap - n);
             out[n++] = '\r';
             out[n++] = '\n';
         }
@@ -241,22 +254,4 @@ void oat_smtp_addresses_free(char **a)
     for (int i = 0; a && a[i]; i++)
         free(a[i]);
     free(a);
-}
-
-void oat_base64(const uint8_t *in, size_t len, char *out)
-{
-    static const char t[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    size_t o = 0;
-    for (size_t i = 0; i < len; i += 3) {
-        uint32_t v = (uint32_t)in[i] << 16;
-        if (i + 1 < len)
-            v |= (uint32_t)in[i + 1] << 8;
-        if (i + 2 < len)
-            v |= in[i + 2];
-        out[o++] = t[(v >> 18) & 63];
-        out[o++] = t[(v >> 12) & 63];
-        out[o++] = i + 1 < len ? t[(v >> 6) & 63] : '=';
-        out[o++] = i + 2 < len ? t[v & 63] : '=';
-    }
-    out[o] = '\0';
 }

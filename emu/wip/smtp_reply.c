@@ -1,9 +1,13 @@
 /* smtp_reply.c: reads SMTP replies off the wire: multi-line "250-..." continued up to the
- * line with "250 ...", the code and the text kept for WIP_COPT_SMTP_STATUS_CODE. */
+ * line with "250 ...", the code and the text kept for WIP_COPT_SMTP_STATUS_CODE; and what
+ * the lines of an EHLO reply offer. Anything else is not SMTP: code -1, never a guess. */
 #include "wip/smtp_internal.h"
 
 #include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 void oat_smtp_reader_reset(oat_smtp_reader *r)
 {
@@ -21,7 +25,7 @@ static bool take_line(oat_smtp_reader *r)
         return true;
     }
     int code = (l[0] - '0') * 100 + (l[1] - '0') * 10 + (l[2] - '0');
-    if (r->text_len > 0 && r->code != code) {
+    if (r->code > 0 && r->code != code) {
         r->code = -1;               /* the lines of one reply must share their code */
         return true;
     }
@@ -55,7 +59,44 @@ size_t oat_smtp_read(oat_smtp_reader *r, const char *bytes, size_t len, bool *co
             }
         } else if (r->len < sizeof r->line - 1) {
             r->line[r->len++] = c;
+        } else {                        /* a line over OAT_SMTP_LINE_MAX: not SMTP */
+            r->len = 0;
+            r->code = -1;
+            *complete = true;
+            return i + 1;
         }
     }
     return len;
+}
+
+static bool keyword(const char *line, size_t len, const char *word)
+{
+    size_t w = strlen(word);
+    return len >= w && strncasecmp(line, word, w) == 0 &&
+           (len == w || line[w] == ' ' || line[w] == '=');
+}
+
+void oat_smtp_capabilities(const char *text, oat_smtp_caps *caps)
+{
+    memset(caps, 0, sizeof *caps);
+    for (const char *l = text; l && *l;) {
+        size_t len = strcspn(l, "\n");
+        char line[512];
+        snprintf(line, sizeof line, "%.*s", (int)(len < sizeof line ? len : sizeof line - 1), l);
+        size_t n = strlen(line);
+        const char *arg = n > 5 ? line + 5 : "";   /* after "AUTH " or "SIZE=" */
+        if (keyword(line, n, "AUTH"))
+            caps->auth |= oat_smtp_auth_offered(arg);
+        caps->starttls |= keyword(line, n, "STARTTLS");
+        caps->pipelining |= keyword(line, n, "PIPELINING");
+        caps->eightbit |= keyword(line, n, "8BITMIME");
+        caps->utf8 |= keyword(line, n, "SMTPUTF8");
+        caps->chunking |= keyword(line, n, "CHUNKING");
+        caps->dsn |= keyword(line, n, "DSN");
+        if (keyword(line, n, "SIZE")) {
+            unsigned long limit = strtoul(arg, NULL, 10);
+            caps->size = limit ? (uint32_t)limit : UINT32_MAX;
+        }
+        l = l[len] ? l + len + 1 : NULL;
+    }
 }

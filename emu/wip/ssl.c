@@ -537,6 +537,7 @@ static int verify_cb(int ok, X509_STORE_CTX *x)
         t->fail.cert = X509_STORE_CTX_get_current_cert(x);
         if (t->fail.cert)
             X509_up_ref(t->fail.cert);
+        t->fail.issuer_sent = oat_ssl_issuer_sent(x, t->fail.cert);
     }
     return t->verify == WIP_SSL_ALWAYS ? ok : 1;
 }

@@ -13,7 +13,11 @@ typedef struct {
     int error;          /* X509_V_ERR_*, 0 if none */
     int depth;
     X509 *cert;         /* a reference, freed by the owner */
+    bool issuer_sent;   /* the peer sent a certificate named as cert's issuer */
 } oat_ssl_failure;
+
+/* A certificate the peer sent (not cert itself) whose subject is cert's issuer name. */
+bool oat_ssl_issuer_sent(X509_STORE_CTX *x, X509 *cert);
 
 /* Load CA certificates from a WIP_COPT_CERT_AUTHORITY[_DER|_FILE] value into store and
  * list; returns how many, or -1 with a trace naming fn. */

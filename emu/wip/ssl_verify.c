@@ -115,6 +115,18 @@ static bool among(STACK_OF(X509) *cas, X509 *x)
     return false;
 }
 
+bool oat_ssl_issuer_sent(X509_STORE_CTX *x, X509 *cert)
+{
+    STACK_OF(X509) *sent = X509_STORE_CTX_get0_untrusted(x);
+    for (int i = 0; cert && sent && i < sk_X509_num(sent); i++) {
+        X509 *c = sk_X509_value(sent, i);
+        if (X509_cmp(c, cert) != 0 &&
+            X509_NAME_cmp(X509_get_subject_name(c), X509_get_issuer_name(cert)) == 0)
+            return true;
+    }
+    return false;
+}
+
 /* The certificate's DNS names (or its CN when it has none), comma separated. */
 static void names_of(X509 *x, char *buf, size_t len)
 {
@@ -175,6 +187,11 @@ void oat_ssl_explain(const char *chan, const oat_ssl_failure *f, STACK_OF(X509) 
             oat_warn("%s: no CA is loaded, so \"%s\" (issued by \"%s\") cannot be trusted: "
                      "load its root with WIP_COPT_CERT_AUTHORITY, or use WIP_COPT_VERIFY "
                      "WIP_SSL_NEVER", chan, subject, issuer);
+        else if (f->issuer_sent)    /* one with that name came, with another key */
+            oat_warn("%s: wrong issuer: the server sent a certificate named \"%s\", but its "
+                     "key does not match the signature of \"%s\"; the server must send the "
+                     "certificate that issued its own (an old or wrong intermediate?)",
+                     chan, issuer, subject);
         else if (f->depth == 0)     /* the leaf's issuer: a root, or an intermediate not sent */
             oat_warn("%s: unknown issuer: \"%s\" was issued by \"%s\", which is neither among "
                      "the loaded CAs nor sent by the server; if it is an intermediate, the "
@@ -183,6 +200,12 @@ void oat_ssl_explain(const char *chan, const oat_ssl_failure *f, STACK_OF(X509) 
         else
             oat_warn("%s: unknown issuer: \"%s\" was issued by \"%s\", which is not among "
                      "the loaded CAs; load the root of that chain", chan, subject, issuer);
+        break;
+    case X509_V_ERR_CERT_SIGNATURE_FAILURE:
+        oat_warn("%s: the signature of \"%s\" does not verify with the key of %s\"%s\"%s",
+                 chan, subject, f->issuer_sent ? "the certificate the server sent as " : "",
+                 issuer, f->issuer_sent ? ": the server must send the certificate that "
+                 "issued its own (an old or wrong intermediate?)" : "");
         break;
     case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
     case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:

@@ -300,6 +300,28 @@ TEST_F(Ssl, OnlyTheIntermediateLoadedFailsWithErrnum1AndSaysLoadTheRoot)
     expect_cert_failure({ "intermediate", "root" });
 }
 
+TEST_F(Ssl, AnIntermediateWithTheRightNameButAnotherKeyIsSaidToBeSentWithTheWrongKey)
+{
+    // The server sends its leaf with an intermediate named like the real one but made with
+    // another key (so the leaf's signature does not verify with it).
+    std::string fake = pki->dir + "/fake_inter";
+    std::string cmd = std::string("cd '") + pki->dir + "' && " + TestPki::kOpenssl +
+                      " req -x509 -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes "
+                      "-keyout fake_inter.key -config pki.cnf -extensions inter -subj "
+                      "'/O=oatemu tests/CN=oatemu test intermediate' -days 30 -out fake_inter.pem "
+                      ">fake_inter.log 2>&1 && cat leaf.pem fake_inter.pem leaf.key > fake_chain.pem";
+    ASSERT_EQ(0, std::system(cmd.c_str())) << TestPki::slurp(fake + ".log");
+    TlsPeer::Config c = echo_cfg();
+    c.chain = pki->dir + "/fake_chain.pem";
+    start_peer(c);
+    boot_to_peer();
+    init_root();
+    connect();
+    expect_cert_failure({ "the server sent a certificate named", "oatemu test intermediate",
+                          "its key does not match the signature of" });
+    EXPECT_FALSE(contains(traces(), "nor sent by the server")) << traces();
+}
+
 TEST_F(Ssl, ExpiredLeafFailsWithErrnum1AndSaysExpired)
 {
     start_peer(echo_cfg());
