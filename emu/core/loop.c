@@ -271,6 +271,17 @@ void oat_io_hold(int64_t real_us)
     pthread_mutex_unlock(&loop_mu);
 }
 
+/* Nothing can happen before an alarm or host I/O: wake who waits for a settle asked by then. */
+static void mark_settled(uint64_t asked)
+{
+    pthread_mutex_lock(&loop_mu);
+    if (settle_done < asked) {
+        settle_done = asked;
+        pthread_cond_broadcast(&loop_cv);
+    }
+    pthread_mutex_unlock(&loop_mu);
+}
+
 /* The clock is held for host traffic: instead of jumping to next (the next alarm, or the
  * limit), it moves with host time since the hold began. Returns the poll timeout. */
 static int follow_host_time(int64_t now, int64_t next, int64_t host_now, int64_t hold_left)
@@ -326,17 +337,18 @@ static int virtual_step(void)
         oat_loop_request_stop(0);
         return 0;
     }
-    pthread_mutex_lock(&loop_mu);
-    if (settle_done < asked) {
-        settle_done = asked;
-        pthread_cond_broadcast(&loop_cv);
-    }
-    pthread_mutex_unlock(&loop_mu);
+    mark_settled(asked);
     return -1;
 }
 
+/* Real time: the poll timeout until the next alarm. The module is settled while it waits
+ * with every task idle and no host I/O pending (a settle never moves real time). */
 static int real_timeout(void)
 {
+    pthread_mutex_lock(&loop_mu);
+    bool host_busy = pending_io > 0 || calls_head != NULL;
+    uint64_t asked = settle_asked;
+    pthread_mutex_unlock(&loop_mu);
     int64_t next = oat_alarm_next_due();
     if (oat_now_us() > end_us) {
         oat_loop_request_stop(0);
@@ -344,12 +356,12 @@ static int real_timeout(void)
     }
     if (end_us < next)
         next = end_us + 1;
-    if (next == INT64_MAX)
-        return -1;
-    int64_t wait_us = next - oat_now_us();
-    if (wait_us <= 0)
+    int64_t wait_us = next == INT64_MAX ? -1 : next - oat_now_us();
+    if (wait_us == 0 || (wait_us < 0 && next != INT64_MAX))
         return 0;
-    return (int)((wait_us + 999) / 1000);
+    if (!host_busy && oat_sched_idle())
+        mark_settled(asked);
+    return wait_us < 0 ? -1 : (int)((wait_us + 999) / 1000);
 }
 
 static void dispatch(struct pollfd *pfds, size_t n)

@@ -28,6 +28,7 @@ struct oat_task {
     bool started;
     pthread_cond_t cv;
     oat_event *head, *tail;
+    oat_event *running;   /* the event whose handler runs now (freed if the task ends in it) */
     bool blocked;      /* inside oat_task_block, waiting for its condition */
     bool (*ready)(void *arg);
     void *ready_arg;
@@ -131,8 +132,10 @@ static void *task_main(void *arg)
         t->head = ev->next;
         if (!t->head)
             t->tail = NULL;
+        t->running = ev;
         pthread_mutex_unlock(&sched_mu);
         ev->fn(ev->arg);
+        t->running = NULL;
         free(ev);
         pthread_mutex_lock(&sched_mu);
         cpu_owner = NULL;
@@ -179,8 +182,11 @@ int oat_task_block(bool (*ready)(void *arg), void *arg, int64_t deadline_us)
     pthread_mutex_unlock(&sched_mu);
     if (alarm)
         oat_alarm_cancel(alarm);
-    if (end)
+    if (end) {                  /* the module stops: the handler never returns */
+        free(t->running);
+        t->running = NULL;
         pthread_exit(NULL);
+    }
     return met ? 0 : -1;
 }
 

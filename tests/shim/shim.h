@@ -16,7 +16,8 @@ extern "C" {
 int oat_shim_boot_tasks(const adl_InitTasks_t *tasks, const char *const *flags);
 int oat_shim_boot_main(void (*main_fn)(adl_InitType_e), const char *const *flags);
 
-/* Advance emulated time by ms; everything due on the way runs; returns once settled. */
+/* Advance emulated time by ms; everything due on the way runs; returns once settled. With
+ * --clock=real the clock is not the shim's to move: it only settles. */
 void oat_shim_advance_ms(long long ms);
 void oat_shim_settle(void);
 long long oat_shim_now_ms(void);
