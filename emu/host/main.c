@@ -42,7 +42,11 @@ int main(int argc, char **argv)
                 "is used (the module forbids declaring both)\n", app);
     if (!boot.tasks && &wm_apmCustomStackSize)
         boot.main_stack = wm_apmCustomStackSize;
-    rc = oat_module_start(&cfg, &boot);
+    rc = oat_module_start(&cfg, &boot, err, sizeof err);
+    if (rc == OAT_MODULE_BAD_CONFIG) {
+        fprintf(stderr, "%s: %s\n", app, err);
+        return 2;
+    }
     if (rc != 0) {
         fprintf(stderr, "%s: the application could not be launched (%d)\n", app, rc);
         return rc > 0 ? 10 + rc : 1;
