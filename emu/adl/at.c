@@ -708,6 +708,14 @@ static void port_reset(at_port *p)
 
 void oat_at_stop(void)
 {
+    /* Unsolicited text held behind a command that never ended still leaves the port. */
+    oat_at_lock();
+    at_port *u = uart1();
+    if (u->held_len) {
+        port_write(u, u->held, u->held_len);
+        u->held_len = 0;
+    }
+    oat_at_unlock();
     oat_term_close();
     oat_modem_stop();
     oat_port_stop();

@@ -5,7 +5,6 @@
 #include "adl/at_internal.h"
 
 #include <ctype.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -202,30 +201,48 @@ void oat_at_cmd_free(oat_at_cmd *cmd)
     memset(cmd, 0, sizeof *cmd);
 }
 
+/* One character as oat_at_show writes it; returns its width. */
+static size_t show_char(unsigned char c, char esc[4])
+{
+    static const char hex[] = "0123456789abcdef";
+    if (c >= 0x20) {
+        esc[0] = (char)c;
+        return 1;
+    }
+    esc[0] = '\\';
+    if (c == '\r' || c == '\n') {
+        esc[1] = c == '\r' ? 'r' : 'n';
+        return 2;
+    }
+    esc[1] = 'x';
+    esc[2] = hex[c >> 4];
+    esc[3] = hex[c & 15];
+    return 4;
+}
+
 const char *oat_at_show(const char *text, char *buf, size_t size)
 {
     if (!text)
         return "NULL";
-    size_t o = 0;
     if (size < 8)
         return "";
+    char esc[4];
+    size_t whole = 2;   /* the quotes */
+    for (const char *p = text; *p; p++)
+        whole += show_char((unsigned char)*p, esc);
+    /* Cut: keep room for "..", the closing quote and the NUL, and never split an escape. */
+    size_t room = whole < size ? size - 2 : size - 4;
+    size_t o = 0;
     buf[o++] = '"';
-    for (const char *p = text; *p && o + 6 < size; p++) {
-        if (*p == '\r') {
-            buf[o++] = '\\';
-            buf[o++] = 'r';
-        } else if (*p == '\n') {
-            buf[o++] = '\\';
-            buf[o++] = 'n';
-        } else if ((unsigned char)*p < 0x20) {
-            o += (size_t)snprintf(buf + o, size - o, "\\x%02x", (unsigned char)*p);
-        } else {
-            buf[o++] = *p;
-        }
-        if (p[1] && o + 6 >= size) {
+    for (const char *p = text; *p; p++) {
+        size_t w = show_char((unsigned char)*p, esc);
+        if (o + w > room) {
             buf[o++] = '.';
             buf[o++] = '.';
+            break;
         }
+        memcpy(buf + o, esc, w);
+        o += w;
     }
     buf[o++] = '"';
     buf[o] = '\0';

@@ -21,6 +21,7 @@
 
 #define TERM_CHUNK 4096              /* at most PIPE_BUF per write once POLLOUT was seen */
 #define TERM_OUT_MAX (64 * 1024)     /* output kept for a terminal that does not read */
+#define TERM_CLOSE_WAIT_MS 5000      /* at stop: how long a terminal may take nothing */
 
 typedef enum { TERM_NONE, TERM_STDIO, TERM_PTY, TERM_TCP } term_kind;
 
@@ -362,6 +363,32 @@ int oat_term_open(const char *spec)
     return rc;
 }
 
+/* At stop, the output still buffered is written before the terminal goes (whatever stops the
+ * module): the application handed it over. Only a terminal that takes nothing for
+ * TERM_CLOSE_WAIT_MS loses the rest, with a trace. The I/O thread no longer watches fd. */
+static void drain_at_close_locked(int fd, term_kind kind)
+{
+    while (term_len > 0) {
+        struct pollfd pfd = { fd, POLLOUT, 0 };
+        int r = poll(&pfd, 1, TERM_CLOSE_WAIT_MS);
+        if (r < 0 && errno == EINTR)
+            continue;
+        ssize_t w = -1;
+        if (r > 0 && !(pfd.revents & (POLLERR | POLLHUP | POLLNVAL))) {
+            size_t n = term_len < TERM_CHUNK ? term_len : TERM_CHUNK;
+            w = kind == TERM_TCP ? send(fd, term_buf, n, MSG_NOSIGNAL) : write(fd, term_buf, n);
+        }
+        if (w > 0) {
+            memmove(term_buf, term_buf + w, term_len - (size_t)w);
+            term_len -= (size_t)w;
+        } else if (!(w < 0 && r > 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK))) {
+            oat_warn("AT port: at stop the terminal %s; %zu bytes of output lost",
+                     r == 0 ? "took nothing for 5 s" : "is closed", term_len);
+            term_len = 0;
+        }
+    }
+}
+
 void oat_term_close(void)
 {
     pthread_mutex_lock(&term_mu);
@@ -378,6 +405,10 @@ void oat_term_close(void)
         oat_io_del(lfd);
         close(lfd);
     }
+    pthread_mutex_lock(&term_mu);
+    if (out >= 0)
+        drain_at_close_locked(out, kind);
+    pthread_mutex_unlock(&term_mu);
     if (kind != TERM_STDIO && in >= 0)
         close(in);
     if (slave >= 0)

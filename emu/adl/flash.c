@@ -176,18 +176,21 @@ static u64 flh_scan_used(void)
     return total;
 }
 
-int oat_flash_start(void)
+int oat_flash_start(char *err, size_t errlen)
 {
     const char *dir = oat_cfg()->flash_dir;
     pthread_mutex_lock(&flh_lock);
     flh_ready = false;
     int ret = -1;
     if (dir[0] == '\0') {
-        oat_warn("flash: no flash directory configured (--flash-dir); flash objects unavailable");
+        snprintf(err, errlen, "flash: no flash directory configured (--flash-dir)");
     } else if (strlen(dir) >= FLH_DIR_MAX) {
-        oat_warn("flash: flash directory \"%s\" is too long; flash objects unavailable", dir);
+        snprintf(err, errlen, "flash: flash directory \"%s\" is too long (--flash-dir)", dir);
     } else if (flh_mkdirs(dir) != 0) {
-        oat_warn("flash: cannot create flash directory \"%s\": %s; flash objects unavailable",
+        snprintf(err, errlen, "flash: cannot create flash directory \"%s\": %s (--flash-dir)", dir,
+                 strerror(errno));
+    } else if (access(dir, W_OK | X_OK) != 0) {
+        snprintf(err, errlen, "flash: cannot write in flash directory \"%s\": %s (--flash-dir)",
                  dir, strerror(errno));
     } else {
         snprintf(flh_dir, sizeof flh_dir, "%s", dir);

@@ -24,8 +24,9 @@ void oat_trace_stop(void);
 void oat_err_raise(unsigned id, const char *text);
 void oat_err_stop(void);
 
-/* Flash objects (flash.c): directory from oat_cfg()->flash_dir, created if missing. */
-int oat_flash_start(void);
+/* Flash objects (flash.c): directory from oat_cfg()->flash_dir, created if missing. Returns
+ * 0, or -1 with the reason in err when the directory cannot be created or written. */
+int oat_flash_start(char *err, size_t errlen);
 void oat_flash_stop(void);
 
 /* RTC (rtc.c): module time base from oat_cfg()->rtc_start or the host clock. */

@@ -3,6 +3,7 @@
 #include "core/config.h"
 #include "wip/bearer_config.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -70,51 +71,110 @@ void oat_config_defaults(oat_config *c, const char *app_name)
     c->connect_timeout_us = 30 * 1000000LL;
 }
 
+int oat_parse_uint(const char *text, size_t len, uint64_t max, uint64_t *out)
+{
+    if (!text || len == 0)
+        return -1;
+    uint64_t v = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (text[i] < '0' || text[i] > '9')
+            return -1;
+        unsigned d = (unsigned)(text[i] - '0');
+        if (v > (max - d) / 10)
+            return -1;
+        v = v * 10 + d;
+    }
+    *out = v;
+    return 0;
+}
+
+static int parse_port(const char *text, size_t len, bool zero_ok, uint16_t *out)
+{
+    uint64_t v;
+    if (oat_parse_uint(text, len, 65535, &v) || (v == 0 && !zero_ok))
+        return -1;
+    *out = (uint16_t)v;
+    return 0;
+}
+
+int oat_host_map_entry(const char *entry, size_t len, oat_host_map_item *out)
+{
+    const char *eq = memchr(entry, '=', len);
+    const char *end = entry + len;
+    if (!eq || eq == entry)
+        return -1;
+    const char *from = memchr(entry, ':', (size_t)(eq - entry));
+    const char *name_end = from ? from : eq;
+    size_t name_len = (size_t)(name_end - entry);
+    if (name_len == 0 || name_len >= sizeof out->name)
+        return -1;
+    out->from_port = 0;
+    if (from && parse_port(from + 1, (size_t)(eq - from - 1), false, &out->from_port))
+        return -1;
+    const char *to = NULL;
+    for (const char *p = eq + 1; p < end; p++)
+        if (*p == ':')
+            to = p;
+    if (!to || parse_port(to + 1, (size_t)(end - to - 1), false, &out->to_port))
+        return -1;
+    size_t addr_len = (size_t)(to - eq - 1);
+    if (addr_len == 0 || addr_len >= sizeof out->addr)
+        return -1;
+    memcpy(out->name, entry, name_len);
+    out->name[name_len] = '\0';
+    memcpy(out->addr, eq + 1, addr_len);
+    out->addr[addr_len] = '\0';
+    /* A colon in the address only belongs to an IPv6 literal ("a=1.2.3.4:25:26" is no address). */
+    struct in6_addr a6;
+    if (strchr(out->addr, ':') && inet_pton(AF_INET6, out->addr, &a6) != 1)
+        return -1;
+    return 0;
+}
+
 /* "name[:port]=addr:port" entries separated by commas. */
 static bool host_map_valid(const char *v)
 {
     while (*v) {
         size_t len = strcspn(v, ",");
-        char entry[320];
-        if (len == 0 || len >= sizeof entry)
-            return false;
-        memcpy(entry, v, len);
-        entry[len] = '\0';
-        char *eq = strchr(entry, '=');
-        char *colon = strrchr(entry, ':');
-        unsigned port;
-        char tail;
-        if (!eq || eq == entry || !colon || colon < eq + 2 ||
-            sscanf(colon + 1, "%u%c", &port, &tail) != 1 || port == 0 || port > 65535)
+        oat_host_map_item item;
+        if (oat_host_map_entry(v, len, &item))
             return false;
         v += len + (v[len] == ',');
     }
     return true;
 }
 
-/* "module:host" port pairs separated by commas. */
+/* "module:host" port pairs separated by commas; host port 0 = any free port. */
 static bool expose_valid(const char *v)
 {
     while (*v) {
-        unsigned m, h;
-        int used = 0;
-        if (sscanf(v, "%u:%u%n", &m, &h, &used) != 2 || m == 0 || m > 65535 || h > 65535 ||
-            (v[used] != ',' && v[used] != '\0'))
+        size_t len = strcspn(v, ",");
+        const char *colon = memchr(v, ':', len);
+        uint16_t m, h;
+        if (!colon || parse_port(v, (size_t)(colon - v), false, &m) ||
+            parse_port(colon + 1, (size_t)(v + len - colon - 1), true, &h))
             return false;
-        v += used + (v[used] == ',');
+        v += len + (v[len] == ',');
     }
     return true;
 }
 
 int oat_parse_duration_us(const char *text, int64_t *out_us)
 {
-    if (!text || !*text)
+    if (!text)
         return -1;
-    errno = 0;
-    char *end;
-    double v = strtod(text, &end);
-    if (errno || end == text || v < 0)
+    /* Decimal digits with an optional fraction, then the unit: strtod alone would also take
+     * "nan", "inf", "0x10", "1e3" and leading spaces. */
+    size_t n = strspn(text, "0123456789");
+    if (n == 0)
         return -1;
+    if (text[n] == '.') {
+        size_t frac = strspn(text + n + 1, "0123456789");
+        if (frac == 0)
+            return -1;
+        n += 1 + frac;
+    }
+    const char *end = text + n;
     double unit;
     if (!strcmp(end, "us"))
         unit = 1;
@@ -130,8 +190,8 @@ int oat_parse_duration_us(const char *text, int64_t *out_us)
         unit = 86400e6;
     else
         return -1;
-    double us = v * unit;
-    if (us > 9e18)
+    double us = strtod(text, NULL) * unit;
+    if (!(us <= 9e18))
         return -1;
     *out_us = (int64_t)(us + 0.5);
     return 0;
@@ -170,19 +230,16 @@ static int parse_bool(const char *v, bool *out)
 
 static int parse_level_range(const char *item, uint32_t *mask)
 {
-    char *end;
-    long lo = strtol(item, &end, 10), hi = lo;
-    if (end == item)
+    size_t dash = strcspn(item, "-");
+    uint64_t lo, hi;
+    if (oat_parse_uint(item, dash, 32, &lo))
         return -1;
-    if (*end == '-') {
-        const char *p = end + 1;
-        hi = strtol(p, &end, 10);
-        if (end == p)
-            return -1;
-    }
-    if (*end || lo < 1 || hi > 32 || lo > hi)
+    hi = lo;
+    if (item[dash] == '-' && oat_parse_uint(item + dash + 1, strlen(item + dash + 1), 32, &hi))
         return -1;
-    for (long n = lo; n <= hi; n++)
+    if (lo < 1 || lo > hi)
+        return -1;
+    for (uint64_t n = lo; n <= hi; n++)
         *mask |= 1u << (n - 1);
     return 0;
 }
@@ -218,13 +275,14 @@ static int parse_trace(oat_config *c, const char *spec, char *err, size_t errlen
     return 0;
 }
 
+/* The RTC holds a u32 time stamp: 1970-01-01 to 2106-02-07 06:28:15. */
 static int parse_rtc(const char *v, int64_t *out)
 {
-    char *end;
-    errno = 0;
-    long long epoch = strtoll(v, &end, 10);
-    if (!errno && end != v && !*end && epoch >= 0) {
-        *out = epoch;
+    uint64_t epoch;
+    if (strspn(v, "0123456789") == strlen(v)) {
+        if (oat_parse_uint(v, strlen(v), UINT32_MAX, &epoch))
+            return -1;
+        *out = (int64_t)epoch;
         return 0;
     }
     struct tm tm;
@@ -233,7 +291,7 @@ static int parse_rtc(const char *v, int64_t *out)
     if (!rest || *rest)
         return -1;
     time_t t = timegm(&tm);
-    if (t < 0)
+    if (t < 0 || (uint64_t)t > UINT32_MAX)
         return -1;
     *out = (int64_t)t;
     return 0;
@@ -255,11 +313,9 @@ int oat_config_set(oat_config *c, const char *name, const char *v, char *err, si
             return fail(err, errlen, "--run-for: '%s' is not a duration (e.g. 500ms, 30s, 2h)", v);
     } else if (!strcmp(name, "at")) {
         bool ok = !strcmp(v, "stdio") || !strcmp(v, "pty") || !strcmp(v, "none");
-        if (!strncmp(v, "tcp:", 4)) {
-            char *end;
-            long port = strtol(v + 4, &end, 10);
-            ok = end != v + 4 && !*end && port >= 0 && port < 65536;   /* 0: any free port */
-        }
+        uint16_t port;
+        if (!strncmp(v, "tcp:", 4))
+            ok = parse_port(v + 4, strlen(v + 4), true, &port) == 0;   /* 0: any free port */
         if (!ok)
             return fail(err, errlen, "--at: '%s' is not stdio, pty, tcp:<port> or none", v);
         return copy_str(c->at, sizeof c->at, name, v, err, errlen);
@@ -274,7 +330,8 @@ int oat_config_set(oat_config *c, const char *name, const char *v, char *err, si
             return fail(err, errlen, "--calls: '%s' is not 0/1/on/off", v);
     } else if (!strcmp(name, "host-map")) {
         if (!host_map_valid(v))
-            return fail(err, errlen, "--host-map: '%s' is not name[:port]=addr:port,...", v);
+            return fail(err, errlen, "--host-map: '%s' is not name[:port]=addr:port,... (ports "
+                        "1-65535, an address with ':' an IPv6 literal)", v);
         return copy_str(c->host_map, sizeof c->host_map, name, v, err, errlen);
     } else if (!strcmp(name, "expose")) {
         if (!expose_valid(v))
@@ -304,7 +361,7 @@ int oat_config_set(oat_config *c, const char *name, const char *v, char *err, si
     } else if (!strcmp(name, "rtc")) {
         if (parse_rtc(v, &c->rtc_start))
             return fail(err, errlen, "--rtc: '%s' is neither seconds since 1970 nor "
-                        "YYYY-MM-DDTHH:MM:SS", v);
+                        "YYYY-MM-DDTHH:MM:SS, from 1970 to 2106-02-07T06:28:15", v);
     } else {
         return fail(err, errlen, "unknown option --%s", name);
     }

@@ -32,7 +32,20 @@ int oat_config_load(oat_config *c, int argc, char **argv, char *err, size_t errl
 /* Set one option by its flag name ("clock", "run-for", ...). Returns 0 or -1 (err filled). */
 int oat_config_set(oat_config *c, const char *name, const char *value, char *err, size_t errlen);
 const char *oat_config_help(void);
+/* "1.5s", "500ms", "2h": decimal digits, an optional fraction, a unit (us, ms, s, m, min, h,
+ * d; none = s). Returns 0, or -1 for anything else. */
 int oat_parse_duration_us(const char *text, int64_t *out_us);
+/* len decimal digits (no sign, no space) whose value is at most max. Returns 0 or -1. */
+int oat_parse_uint(const char *text, size_t len, uint64_t max, uint64_t *out);
+
+/* One --host-map entry "name[:port]=addr:port" (from_port 0: any port). Returns 0 or -1. */
+typedef struct {
+    char name[256];
+    uint16_t from_port;
+    char addr[256];
+    uint16_t to_port;
+} oat_host_map_item;
+int oat_host_map_entry(const char *entry, size_t len, oat_host_map_item *out);
 
 void oat_config_activate(const oat_config *c);
 const oat_config *oat_cfg(void);

@@ -5,16 +5,54 @@
 #include "core/config.h"
 #include "core/loop.h"
 
+#include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
-
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 /* The application defines one of these; both are optional at link time. */
 #pragma weak adl_InitTasks
 #pragma weak adl_main
 #pragma weak wm_apmCustomStackSize
+
+/* SIGTERM, SIGINT and SIGHUP stop the module as --run-for does (pending AT output is
+ * written), exit code 128 + the signal; a second one ends the process at once. Blocked in
+ * every thread, taken by this one. */
+static sigset_t stop_signals;
+
+static void *signal_thread(void *arg)
+{
+    (void)arg;
+    int sig;
+    if (sigwait(&stop_signals, &sig) != 0)
+        return NULL;
+    oat_loop_request_stop(128 + sig);
+    if (sigwait(&stop_signals, &sig) == 0)
+        _exit(128 + sig);
+    return NULL;
+}
+
+/* Before any other thread exists, so that all of them inherit the mask. */
+static void block_stop_signals(void)
+{
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGTERM);
+    sigaddset(&stop_signals, SIGINT);
+    sigaddset(&stop_signals, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
+}
+
+/* Once the module runs: a signal that came during the boot is pending and taken now. */
+static void take_stop_signals(void)
+{
+    pthread_t t;
+    if (pthread_create(&t, NULL, signal_thread, NULL) == 0)
+        pthread_detach(t);
+    else
+        pthread_sigmask(SIG_UNBLOCK, &stop_signals, NULL);
+}
 
 int main(int argc, char **argv)
 {
@@ -42,11 +80,17 @@ int main(int argc, char **argv)
                 "is used (the module forbids declaring both)\n", app);
     if (!boot.tasks && &wm_apmCustomStackSize)
         boot.main_stack = wm_apmCustomStackSize;
-    rc = oat_module_start(&cfg, &boot);
+    block_stop_signals();
+    rc = oat_module_start(&cfg, &boot, err, sizeof err);
+    if (rc == OAT_MODULE_BAD_CONFIG) {
+        fprintf(stderr, "%s: %s\n", app, err);
+        return 2;
+    }
     if (rc != 0) {
         fprintf(stderr, "%s: the application could not be launched (%d)\n", app, rc);
         return rc > 0 ? 10 + rc : 1;
     }
+    take_stop_signals();
     oat_loop_set_limit(INT64_MAX);   /* virtual time runs free once the entry points are queued */
     oat_module_wait();
     return oat_module_stop();

@@ -12,6 +12,7 @@
 #include "core/sched.h"
 #include "core/timer.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -43,22 +44,21 @@ static void leave_reset_marker(void)
         fclose(f);
 }
 
-int oat_module_start(const oat_config *cfg, const oat_boot *boot)
+int oat_module_start(const oat_config *cfg, const oat_boot *boot, char *err, size_t errlen)
 {
     oat_config_activate(cfg);
     oat_clock_init(cfg->clock_virtual);
     if (cfg->trace_file[0] && oat_log_open(cfg->trace_file) != 0) {
-        fprintf(stderr, "oatemu: cannot open trace file %s\n", cfg->trace_file);
-        return -1;
+        snprintf(err, errlen, "--trace: cannot open trace file %s: %s", cfg->trace_file,
+                 strerror(errno));
+        return OAT_MODULE_BAD_CONFIG;
     }
     oat_calls_enabled = cfg->calls;
     oat_mem_start();
     oat_trace_start();
     oat_rtc_start();
-    if (oat_flash_start() != 0) {
-        oat_warn("flash: cannot use directory %s", cfg->flash_dir);
-        return -1;
-    }
+    if (oat_flash_start(err, errlen) != 0)
+        return OAT_MODULE_BAD_CONFIG;
     if (oat_loop_start() != 0) {
         oat_warn("cannot start the I/O thread");
         return -1;

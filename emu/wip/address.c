@@ -9,7 +9,6 @@
 
 #include <arpa/inet.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -21,30 +20,16 @@ static bool is_module_name(const char *name)
     return inet_pton(AF_INET, name, &a) == 1 && (ntohl(a.s_addr) >> 24) == 127;
 }
 
-/* One "name[:port]=addr:port" entry; true when it applies to name:port (filling d). */
+/* One "name[:port]=addr:port" entry (checked by the configuration); true when it applies to
+ * name:port (filling d). */
 static bool map_entry(const char *entry, size_t len, const char *name, uint16_t port, oat_dest *d)
 {
-    char buf[320];
-    if (len >= sizeof buf)
+    oat_host_map_item item;
+    if (oat_host_map_entry(entry, len, &item) != 0 || (item.from_port && item.from_port != port) ||
+        strcasecmp(item.name, name) != 0)
         return false;
-    memcpy(buf, entry, len);
-    buf[len] = '\0';
-    char *eq = strchr(buf, '=');
-    char *to_port = strrchr(buf, ':');
-    if (!eq || !to_port || to_port < eq)
-        return false;
-    *eq = '\0';
-    *to_port = '\0';
-    char *from_port = strchr(buf, ':');
-    if (from_port) {
-        *from_port = '\0';
-        if ((uint16_t)atoi(from_port + 1) != port)
-            return false;
-    }
-    if (strcasecmp(buf, name) != 0)
-        return false;
-    snprintf(d->host, sizeof d->host, "%s", eq + 1);
-    d->port = (uint16_t)atoi(to_port + 1);
+    snprintf(d->host, sizeof d->host, "%s", item.addr);
+    d->port = item.to_port;
     return true;
 }
 

@@ -207,6 +207,14 @@ TEST_F(AtTest, UnknownCommandIsErrorWithATraceNamingIt)
     EXPECT_NE(std::string::npos, traces().find("unknown command AT+NOPE=1"));
 }
 
+TEST_F(AtTest, ControlCharactersNearTheEndOfTheTracedLineAreErrorAndFitTheTrace)
+{
+    EXPECT_EQ("\r\nERROR\r\n", at(std::string(32, '\x0b').c_str()));
+    EXPECT_NE(std::string::npos, traces().find("\\x0b\\x0b..\""));
+    EXPECT_EQ("\r\nERROR\r\n", at((std::string(120, 'X') + "\x01" "Y").c_str()));
+    EXPECT_NE(std::string::npos, traces().find("XX\\x01Y\""));
+}
+
 TEST_F(AtTest, ConcatenatedCommandsAreErrorWithATrace)
 {
     EXPECT_EQ("\r\nERROR\r\n", at("AT+CSQ;+CREG?"));

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <cstring>
 #include <string>
 
 extern "C" {
@@ -122,6 +123,33 @@ TEST(Config, DurationsAcceptTheDocumentedUnits)
     EXPECT_EQ(us, 300LL * 1000000);
     EXPECT_EQ(oat_parse_duration_us("-1s", &us), -1);
     EXPECT_EQ(oat_parse_duration_us("3 weeks", &us), -1);
+}
+
+TEST(Config, DurationsAreDecimalDigitsWithAUnitOnly)
+{
+    int64_t us = 7;
+    for (const char *bad : { "nan", "inf", "0x10", "1e3", " 5s", "+5s", "1.s", ".5s", "", "s",
+                             "99999999999999999999d" })
+        EXPECT_EQ(oat_parse_duration_us(bad, &us), -1) << bad;
+    EXPECT_EQ(us, 7);
+    EXPECT_EQ(oat_parse_duration_us("2h", &us), 0);
+    EXPECT_EQ(us, 7200LL * 1000000);
+    EXPECT_EQ(oat_parse_duration_us("10", &us), 0);
+    EXPECT_EQ(us, 10LL * 1000000);
+}
+
+TEST(Config, HostMapEntriesHaveANameAnAddressAndPortsInRange)
+{
+    oat_host_map_item item;
+    for (const char *bad : { "a:xyz=1.2.3.4:25", "a:99999=1.2.3.4:25", "a=1.2.3.4:25:26",
+                             "a=1.2.3.4:0", "=1.2.3.4:25", "a=:25", "a=1.2.3.4", "a:=h:1" })
+        EXPECT_EQ(oat_host_map_entry(bad, strlen(bad), &item), -1) << bad;
+    const char *v6 = "mail.example.com:465=::1:8465";
+    ASSERT_EQ(oat_host_map_entry(v6, strlen(v6), &item), 0);
+    EXPECT_STREQ(item.name, "mail.example.com");
+    EXPECT_EQ(item.from_port, 465);
+    EXPECT_STREQ(item.addr, "::1");
+    EXPECT_EQ(item.to_port, 8465);
 }
 
 TEST(Config, HelpListsEveryFlagWithItsVariable)

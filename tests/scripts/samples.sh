@@ -17,6 +17,11 @@ expect_in "$out" "+HELLO: 1,0,3" "first boot counted"
 out=$(run_app "$build/apps/hello/hello" "$work/f" 'AT+HELLO?\r')
 expect_in "$out" "+HELLO: 2,0,3" "flash objects written in one run are read in the next"
 
+# Counts beyond 1..10 are ERROR, also those past the range of int (wm_atoi is atoi).
+out=$(run_app "$build/apps/hello/hello" "$work/r" 'AT+HELLO=4294967297\rAT+HELLO=11\rAT+HELLO=0\rAT+HELLO=99999999999999999999\r')
+case "$out" in *"+HELLO: 1/"*) printf '%s\n' "$out" >&2; fail "an out-of-range AT+HELLO greeted" ;; esac
+[ "$(printf '%s\n' "$out" | grep -c '^ERROR')" = 4 ] || { printf '%s\n' "$out" >&2; fail "out-of-range AT+HELLO: 4 x ERROR expected"; }
+
 out=$(run_app "$build/apps/hello_legacy/hello_legacy" "$work/l" 'at+hello=2\rAT+HELLO\r')
 expect_in "$out" "+HELLO: legacy boot 1" "adl_main style boots and answers"
 expect_in "$out" "adl_main, init type 0" "adl_main gets ADL_INIT_POWER_ON"

@@ -55,7 +55,9 @@ static int shim_boot(const oat_boot *boot, const char *const *flags)
         temp_flash[0] = '\0';
     }
     oat_log_capture(true);
-    int rc = oat_module_start(&cfg, boot);
+    int rc = oat_module_start(&cfg, boot, err, sizeof err);
+    if (rc == OAT_MODULE_BAD_CONFIG)
+        oat_warn("%s", err);
     if (rc != 0) {
         fprintf(stderr, "shim: module start failed (%d)\n", rc);
         if (temp_flash[0])

@@ -8,6 +8,21 @@ static void hello_Reply(u8 Port, const ascii *Text)
     adl_atSendResponse(ADL_AT_PORT_TYPE(Port, ADL_AT_INT), Text);
 }
 
+/* The count of AT+HELLO=<n>, digits only; FALSE when it is outside 1..HELLO_MAX_N. Read digit
+ * by digit: wm_atoi is atoi, whose value for a number beyond the int range is undefined. */
+static bool hello_ParseCount(const ascii *Text, u32 *Count)
+{
+    u32 n = 0;
+
+    for (; *Text; Text++) {
+        n = n * 10 + (u32)(*Text - '0');
+        if (n > HELLO_MAX_N)
+            return FALSE;
+    }
+    *Count = n;
+    return n >= 1;
+}
+
 static void hello_CmdHandler(adl_atCmdPreParser_t *Cmd)
 {
     ascii buf[64];
@@ -31,9 +46,8 @@ static void hello_CmdHandler(adl_atCmdPreParser_t *Cmd)
             adl_atSendStdResponse(ADL_AT_PORT_TYPE(Cmd->Port, ADL_AT_RSP), ADL_STR_ERROR);
             return;
         }
-        n = wm_atoi(ADL_GET_PARAM(Cmd, 0));
-        if (n < 1 || n > HELLO_MAX_N) {
-            TRACE((1, "hello: AT+HELLO=%d out of range", n));
+        if (!hello_ParseCount(ADL_GET_PARAM(Cmd, 0), &n)) {
+            TRACE((1, "hello: AT+HELLO=<n> out of range (1-%d)", HELLO_MAX_N));
             adl_atSendStdResponse(ADL_AT_PORT_TYPE(Cmd->Port, ADL_AT_RSP), ADL_STR_ERROR);
             return;
         }
