@@ -45,7 +45,9 @@ for ((i = 1; i <= 5; i++)); do
   python3 -c 'import fcntl, sys; fcntl.fcntl(open(sys.argv[1], "rb+", buffering=0), 1031, 4096)' \
       "$work/o$i"   # F_SETPIPE_SZ: the fifo's pipe lives on in fd 4
   printf 'AT+TICKS=3\r' >&3
-  timeout 60 "$ticks" --clock=virtual --at=stdio --trace=1 --flash-dir="$work/flash" \
+  # --foreground: timeout passes the SIGTERM to the module once (by default it also signals
+  # its process group, and a second signal ends the module at once, output unwritten).
+  timeout --foreground 60 "$ticks" --clock=virtual --at=stdio --trace=1 --flash-dir="$work/flash" \
       <&3 >&4 2>"$work/e$i" &
   pid=$!
   exec 3<&- 4>&-
