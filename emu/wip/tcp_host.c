@@ -33,6 +33,7 @@ typedef struct {
     int broken_err;          /* the connection broke behind unread bytes: ERROR once read */
     uint32_t lowat;          /* SO_RCVLOWAT last given to the socket */
     bool listener;
+    int reply_wait;          /* virtual clock held for the peer's answer to our bytes, or -1 */
     char peer[256];
     uint16_t peer_port;
 } host_tp;
@@ -44,10 +45,29 @@ static host_tp *tp_of(oat_chan *c)
     return c->tp;
 }
 
+/* Virtual time: bytes went to the peer, so an answer may come; the clock follows host time
+ * (no jump) until bytes arrive or OAT_WIP_HOST_REPLY_US of host time passed since the last
+ * send. A loaded host peer may take far longer than the quiet span to answer. */
+static void await_reply(host_tp *t)
+{
+    oat_io_wait_end(t->reply_wait);
+    t->reply_wait = oat_io_wait_begin(OAT_WIP_HOST_REPLY_US);
+    oat_io_hold(OAT_WIP_HOST_QUIET_US);
+}
+
+/* Bytes, the end or an error came from the peer: what was awaited is there. */
+static void reply_came(host_tp *t)
+{
+    oat_io_wait_end(t->reply_wait);
+    t->reply_wait = -1;
+    oat_io_hold(OAT_WIP_HOST_QUIET_US);
+}
+
 static void tp_unref(host_tp *t)
 {
     if (--t->refs > 0)
         return;
+    oat_io_wait_end(t->reply_wait);
     if (t->fd >= 0) {
         if (t->watched)
             oat_io_del(t->fd);
@@ -103,6 +123,7 @@ static void fail(oat_chan *c, int err, const char *what)
     char name[48];
     host_tp *t = tp_of(c);
     connect_done(t);
+    reply_came(t);                  /* nothing more will come */
     set_events(t, 0);
     if (c->app_closed) {            /* closing: what was accepted cannot be sent any more */
         oat_chan_release(c);
@@ -163,7 +184,7 @@ static bool flush(oat_chan *c, host_tp *t)
         return false;
     }
     if (c->snd.count < before) {
-        oat_io_hold(OAT_WIP_HOST_QUIET_US);
+        await_reply(t);
         oat_stream_sent(c);
     }
     return true;
@@ -185,7 +206,7 @@ static uint32_t host_readable(oat_chan *c)
 static void saw_eof(oat_chan *c, host_tp *t)
 {
     t->eof = true;
-    oat_io_hold(OAT_WIP_HOST_QUIET_US);
+    reply_came(t);
     oat_chan_peer_closed(c);
 }
 
@@ -206,7 +227,7 @@ static bool arrived(oat_chan *c, host_tp *t, bool fin)
         return true;
     }
     if (host_readable(c) > 0) {
-        oat_io_hold(OAT_WIP_HOST_QUIET_US);
+        reply_came(t);
         oat_stream_received(c);
         if (fin) {                  /* FIN behind the data: PEER_CLOSE, bytes stay readable */
             t->fin = true;
@@ -379,6 +400,7 @@ static host_tp *tp_new(oat_chan *c, int fd)
     t->chan = c;
     t->refs = 1;
     t->fd = fd;
+    t->reply_wait = -1;
     c->tp = t;
     c->host = true;
     return t;
@@ -433,7 +455,7 @@ static int host_send_now(oat_chan *c, const void *buf, uint32_t len)
     }
     ssize_t n = send(t->fd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT);
     if (n > 0) {
-        oat_io_hold(OAT_WIP_HOST_QUIET_US);
+        await_reply(t);
         return (int)n;
     }
     if (n < 0 && !would_block()) {
@@ -451,7 +473,7 @@ static int host_recv_now(oat_chan *c, void *buf, uint32_t len)
         return 0;
     ssize_t n = recv(t->fd, buf, len, MSG_DONTWAIT);
     if (n > 0) {
-        oat_io_hold(OAT_WIP_HOST_QUIET_US);
+        reply_came(t);
         if (t->broken_err && host_readable(c) == 0)
             fail(c, t->broken_err, "connection broken with");   /* ERROR after these bytes */
         return (int)n;
@@ -541,6 +563,8 @@ static void host_destroy(oat_chan *c)
     if (--connections == 0)
         oat_io_hold_end();
     connect_done(t);
+    oat_io_wait_end(t->reply_wait);
+    t->reply_wait = -1;
     t->chan = NULL;
     c->tp = NULL;
     if (oat_loop_running() && !oat_loop_is_current())
@@ -589,6 +613,7 @@ int oat_tcp_host_listen(oat_chan *server, uint16_t host_port)
     t->chan = server;
     t->refs = 1;
     t->fd = fd;
+    t->reply_wait = -1;
     t->listener = true;
     server->tp = t;
     t->watched = oat_io_add(fd, POLLIN, accept_ready, t) == 0;

@@ -19,6 +19,9 @@
 /* Virtual time: after traffic on a host socket the clock waits this long (host time) before
  * jumping, so a reply on its way arrives at the emulated instant it was awaited. */
 #define OAT_WIP_HOST_QUIET_US 200000
+/* ... and after bytes went to a host peer, it follows host time (no jump) until the peer
+ * answers, for at most this long after the last send. */
+#define OAT_WIP_HOST_REPLY_US 5000000
 
 void oat_wip_lock(void);
 void oat_wip_unlock(void);
