@@ -16,7 +16,9 @@ write_basic_package_version_file(${PROJECT_BINARY_DIR}/oatemuConfigVersion.cmake
 install(FILES ${PROJECT_BINARY_DIR}/oatemuConfig.cmake
               ${PROJECT_BINARY_DIR}/oatemuConfigVersion.cmake
               ${PROJECT_SOURCE_DIR}/cmake/OatemuApp.cmake
+              ${PROJECT_SOURCE_DIR}/cmake/i386-linux.cmake
         DESTINATION ${OATEMU_CMAKE_DIR})
+install(PROGRAMS ${PROJECT_SOURCE_DIR}/cmake/oatemu-casefold DESTINATION ${OATEMU_CMAKE_DIR})
 # The .pc file finds the prefix from its own place, so --prefix at install time works.
 file(RELATIVE_PATH OATEMU_PC_TO_PREFIX "/p/${CMAKE_INSTALL_LIBDIR}/pkgconfig" "/p")
 configure_file(${PROJECT_SOURCE_DIR}/cmake/oatemu.pc.in ${PROJECT_BINARY_DIR}/oatemu.pc @ONLY)

@@ -40,9 +40,16 @@ typedef enum {
 #define ADL_DECLARE_LOWIRQ_STACK(X)  (X)
 #define ADL_DECLARE_HIGHIRQ_STACK(X) (X)
 #endif
+/* The SDK's samples define these short names themselves: theirs wins when it comes first. */
+#ifndef DECLARE_CALL_STACK
 #define DECLARE_CALL_STACK(X)    ADL_DECLARE_CALL_STACK(X)
+#endif
+#ifndef DECLARE_LOWIRQ_STACK
 #define DECLARE_LOWIRQ_STACK(X)  ADL_DECLARE_LOWIRQ_STACK(X)
+#endif
+#ifndef DECLARE_HIGHIRQ_STACK
 #define DECLARE_HIGHIRQ_STACK(X) ADL_DECLARE_HIGHIRQ_STACK(X)
+#endif
 
 /* What the application defines (either the table, or adl_main + wm_apmCustomStackSize). */
 extern const adl_InitTasks_t adl_InitTasks[];

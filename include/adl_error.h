@@ -9,7 +9,7 @@
 extern "C" {
 #endif
 
-/* Generic return codes shared by every ADL service (there is no -13). */
+/* Generic return codes shared by every ADL service. */
 #define ADL_RET_ERR_PARAM              (-2)
 #define ADL_RET_ERR_UNKNOWN_HDL        (-3)
 #define ADL_RET_ERR_ALREADY_SUBSCRIBED (-4)
@@ -21,6 +21,7 @@ extern "C" {
 #define ADL_RET_ERR_NO_MORE_HANDLES    (-10)
 #define ADL_RET_ERR_DONE               (-11)
 #define ADL_RET_ERR_OVERFLOW           (-12)
+#define ADL_RET_ERR_NOT_SUPPORTED      (-13)   /* an option the call needs is not on the module */
 #define ADL_RET_ERR_NO_MORE_TIMERS     (-14)
 #define ADL_RET_ERR_NO_MORE_SEMAPHORES (-15)
 #define ADL_RET_ERR_SERVICE_LOCKED     (-16)

@@ -25,5 +25,14 @@
 #include "adl_rtc.h"
 #include "adl_fcm.h"
 #include "adl_gprs.h"
+#include "adl_gpio.h"
+#include "adl_bus.h"
+#include "adl_irq.h"
+#include "adl_extint.h"
+#include "adl_sms.h"
+#include "adl_ad.h"
+#include "adl_adc.h"
+#include "adl_wd.h"
+#include "adl_call.h"
 
 #endif

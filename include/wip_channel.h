@@ -13,7 +13,9 @@ extern "C" {
 #endif
 
 typedef struct wip_channel_ *wip_channel_t;
+#ifndef WIP_CHANNEL_INVALID
 #define WIP_CHANNEL_INVALID ((wip_channel_t)0)
+#endif
 
 /* Channel errors (negative; content.error.errnum and call results). */
 #define WIP_CERR_ABORTED             (-1000)

@@ -41,6 +41,11 @@ s8 wip_netExit(void);
 
 /* The stack's printf-like trace (to the port chosen by WIP_NET_OPT_DEBUG_PORT). */
 s32 wip_debug(const ascii *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Move wip_debug output to another WIP_NET_DEBUG_PORT_* (wip_netInit sets it again). */
+s8 wip_debugSetPort(u8 port);
+/* 0 silences wip_debug; any other level shows it (the default is WIP_DEBUG_LEVEL_DEFAULT). */
+#define WIP_DEBUG_LEVEL_DEFAULT 1
+s8 wip_debugSetTraceLevel(u8 level);
 
 #ifdef __cplusplus
 }

@@ -1,19 +1,45 @@
 /* wm_stdio.h: the wm_* string helpers: libc aliases plus the Open AT conversions and
- * checks. It pulls in only the libc headers its aliases name; no emulator internals. */
+ * checks. It declares only the C library functions the SDK exposed; it includes no libc
+ * header, so an application may define random, index, bzero, min... itself. */
 #ifndef WM_STDIO_H
 #define WM_STDIO_H
 
 #include "wm_types.h"
 
-#include <ctype.h>
 #include <stdarg.h>
+
+#ifdef __cplusplus
+/* C++ forbids redeclaring these without the C library's exception specifications. */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#ifdef __cplusplus
 extern "C" {
+#else
+/* The C library functions behind the wm_* aliases, as the module's library declared them. */
+char *strcpy(char *dst, const char *src);
+char *strncpy(char *dst, const char *src, size_t n);
+size_t strlen(const char *s);
+char *strcat(char *dst, const char *src);
+char *strncat(char *dst, const char *src, size_t n);
+int strcmp(const char *s1, const char *s2);
+int strncmp(const char *s1, const char *s2, size_t n);
+char *strtok(char *s, const char *delim);
+size_t strspn(const char *s, const char *accept);
+size_t strcspn(const char *s, const char *reject);
+void *memset(void *s, int c, size_t n);
+void *memcpy(void *dst, const void *src, size_t n);
+int memcmp(const void *s1, const void *s2, size_t n);
+void *memmove(void *dst, const void *src, size_t n);
+int atoi(const char *s);
+int isdigit(int c);
+int sprintf(char *str, const char *format, ...);
+int vsprintf(char *str, const char *format, va_list ap);
 #endif
+
+/* The module's C library also compared without case (ASCII letters), as strcmp orders. */
+int stricmp(const char *s1, const char *s2);
+int strnicmp(const char *s1, const char *s2, size_t n);
 
 /* Plain libc aliases (object-like, so their address can be taken too). */
 #define wm_strcpy   strcpy

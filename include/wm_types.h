@@ -1,13 +1,10 @@
 /* wm_types.h: the basic Open AT types and constants (fixed-width integers, bool, ascii,
- * OK/ERROR). Pulls in only <stdint.h>, <stddef.h> and <stdbool.h>; nothing else host-side. */
+ * OK/ERROR). Pulls in only the compiler's <stdint.h> and <stddef.h>; no C library header. */
 #ifndef WM_TYPES_H
 #define WM_TYPES_H
 
 #include <stddef.h>
 #include <stdint.h>
-#ifndef __cplusplus
-#include <stdbool.h>
-#endif
 
 typedef uint8_t  u8;
 typedef int8_t   s8;
@@ -18,6 +15,14 @@ typedef int32_t  s32;
 typedef uint64_t u64;
 typedef int64_t  s64;
 typedef char     ascii;
+
+/* bool is the SDK's one-byte typedef, so an application may typedef it the same way or
+ * include <stdbool.h> after us. C++ and C23 have bool built in; a <stdbool.h> included
+ * before us is kept (its _Bool is one byte too). */
+#if !defined(__cplusplus) && !defined(__bool_true_false_are_defined) && \
+    !(defined(__STDC_VERSION__) && __STDC_VERSION__ >= 202311L)
+typedef unsigned char bool;
+#endif
 
 #ifndef TRUE
 #define TRUE 1

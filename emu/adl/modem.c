@@ -378,43 +378,7 @@ void oat_modem_stop(void)
         oat_alarm_cancel(a);
 }
 
-/* ---- ADL GPRS service: not provided ---- */
-
-s8 adl_gprsSubscribe(adl_gprsHdlr_f GprsHandler)
-{
-    oat_unsupported("adl_gprsSubscribe");
-    OAT_CALL_RET("adl_gprsSubscribe", ERROR, "ERROR", "%p", (void *)GprsHandler);
-    return ERROR;
-}
-
-s8 adl_gprsUnsubscribe(adl_gprsHdlr_f GprsHandler)
-{
-    oat_unsupported("adl_gprsUnsubscribe");
-    OAT_CALL_RET("adl_gprsUnsubscribe", ERROR, "ERROR", "%p", (void *)GprsHandler);
-    return ERROR;
-}
-
-s8 adl_gprsSetup(u8 Cid, adl_gprsSetupParams_t Params)
-{
-    oat_unsupported("adl_gprsSetup");
-    OAT_CALL_RET("adl_gprsSetup", ERROR, "ERROR", "%u, {APN \"%s\"}", (unsigned)Cid,
-                 Params.APN ? Params.APN : "(null)");
-    return ERROR;
-}
-
-s8 adl_gprsAct(u8 Cid)
-{
-    oat_unsupported("adl_gprsAct");
-    OAT_CALL_RET("adl_gprsAct", ERROR, "ERROR", "%u", (unsigned)Cid);
-    return ERROR;
-}
-
-s8 adl_gprsDeact(u8 Cid)
-{
-    oat_unsupported("adl_gprsDeact");
-    OAT_CALL_RET("adl_gprsDeact", ERROR, "ERROR", "%u", (unsigned)Cid);
-    return ERROR;
-}
+/* ---- ADL GPRS service: the address check (the rest is in not_provided.c) ---- */
 
 bool adl_gprsIsAnIPAddress(const ascii *AddressStr)
 {

@@ -2,6 +2,9 @@
  * caller's buffers: no allocation, no state, and never a read past a NUL or a length. */
 #include "wm_stdio.h"
 
+#include <stdint.h>
+#include <string.h>
+
 #include "core/calls.h"
 #include "core/log.h"
 
@@ -35,32 +38,43 @@ static s32 compare_nocase(const ascii *s1, const ascii *s2, u32 n)
     return 0;
 }
 
-s32 wm_stricmp(const ascii *s1, const ascii *s2)
+/* wm_stricmp / wm_strnicmp and the module C library's stricmp / strnicmp; fn names the call
+ * in traces, n is UINT32_MAX for the unbounded forms. */
+static s32 compare_nocase_call(const char *fn, const ascii *s1, const ascii *s2, u32 n)
 {
     if (s1 == NULL || s2 == NULL) {
-        oat_warn("wm_stricmp(%p, %p): a string is NULL; they compare as different",
+        oat_warn("%s(%p, %p): a string is NULL; they compare as different", fn,
                  (const void *)s1, (const void *)s2);
-        OAT_CALL_RET("wm_stricmp", -1, NULL, "%p, %p", (const void *)s1, (const void *)s2);
+        OAT_CALL_RET(fn, -1, NULL, "%p, %p", (const void *)s1, (const void *)s2);
         return -1;
     }
-    s32 r = compare_nocase(s1, s2, UINT32_MAX);
-    OAT_CALL_RET("wm_stricmp", r, NULL, "\"%s\", \"%s\"", s1, s2);
+    s32 r = compare_nocase(s1, s2, n);
+    if (n == UINT32_MAX)
+        OAT_CALL_RET(fn, r, NULL, "\"%s\", \"%s\"", s1, s2);
+    else
+        OAT_CALL_RET(fn, r, NULL, "\"%.*s\", \"%.*s\", %lu", (int)strnlen(s1, n), s1,
+                     (int)strnlen(s2, n), s2, (unsigned long)n);
     return r;
+}
+
+s32 wm_stricmp(const ascii *s1, const ascii *s2)
+{
+    return compare_nocase_call("wm_stricmp", s1, s2, UINT32_MAX);
 }
 
 s32 wm_strnicmp(const ascii *s1, const ascii *s2, u32 n)
 {
-    if (s1 == NULL || s2 == NULL) {
-        oat_warn("wm_strnicmp(%p, %p, %lu): a string is NULL; they compare as different",
-                 (const void *)s1, (const void *)s2, (unsigned long)n);
-        OAT_CALL_RET("wm_strnicmp", -1, NULL, "%p, %p, %lu", (const void *)s1,
-                     (const void *)s2, (unsigned long)n);
-        return -1;
-    }
-    s32 r = compare_nocase(s1, s2, n);
-    OAT_CALL_RET("wm_strnicmp", r, NULL, "\"%.*s\", \"%.*s\", %lu", (int)strnlen(s1, n), s1,
-                 (int)strnlen(s2, n), s2, (unsigned long)n);
-    return r;
+    return compare_nocase_call("wm_strnicmp", s1, s2, n);
+}
+
+int stricmp(const char *s1, const char *s2)
+{
+    return compare_nocase_call("stricmp", s1, s2, UINT32_MAX);
+}
+
+int strnicmp(const char *s1, const char *s2, size_t n)
+{
+    return compare_nocase_call("strnicmp", s1, s2, n > UINT32_MAX ? UINT32_MAX : (u32)n);
 }
 
 ascii *wm_itoa(s32 n, ascii *buf)

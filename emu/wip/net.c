@@ -1,5 +1,6 @@
 /* net.c: the WIP stack as a whole: wip_netInit / wip_netInitOpts / wip_netExit, the
- * stack-wide options, wip_debug, and the module's stop hook for the WIP layer. */
+ * stack-wide options, wip_debug and its port and level, and the module's stop hook for the
+ * WIP layer. */
 #include "wip/wip_internal.h"
 #include "adl_RspHandler.h"
 #include "core/calls.h"
@@ -11,6 +12,7 @@
 
 static bool net_up;
 static int debug_port = WIP_NET_DEBUG_PORT_TRACE;
+static int debug_level = WIP_DEBUG_LEVEL_DEFAULT;    /* 0: wip_debug prints nothing */
 
 typedef struct {
     const char *name;
@@ -122,7 +124,7 @@ s32 wip_debug(const ascii *fmt, ...)
     while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == '\r'))
         text[--len] = '\0';
     oat_wip_lock();
-    int port = debug_port;
+    int port = debug_level > 0 ? debug_port : WIP_NET_DEBUG_PORT_NONE;
     oat_wip_unlock();
     if (port == WIP_NET_DEBUG_PORT_UART1) {
         char line[sizeof text + 4];
@@ -134,9 +136,35 @@ s32 wip_debug(const ascii *fmt, ...)
     return (s32)len;
 }
 
+s8 wip_debugSetPort(u8 port)
+{
+    if (port > WIP_NET_DEBUG_PORT_TRACE) {
+        oat_warn("wip_debugSetPort(%u): not a WIP_NET_DEBUG_PORT_* value; the port is unchanged",
+                 (unsigned)port);
+        OAT_CALL_RET("wip_debugSetPort", ERROR, "ERROR", "%u", (unsigned)port);
+        return ERROR;
+    }
+    oat_wip_lock();
+    debug_port = port;
+    oat_wip_unlock();
+    OAT_CALL_RET("wip_debugSetPort", OK, "OK", "%u", (unsigned)port);
+    return OK;
+}
+
+s8 wip_debugSetTraceLevel(u8 level)
+{
+    oat_wip_lock();
+    debug_level = level;
+    oat_wip_unlock();
+    OAT_CALL_RET("wip_debugSetTraceLevel", OK, "OK", "%u", (unsigned)level);
+    return OK;
+}
+
 void oat_wip_stop(void)
 {
     oat_wip_lock();
+    debug_port = WIP_NET_DEBUG_PORT_TRACE;
+    debug_level = WIP_DEBUG_LEVEL_DEFAULT;
     oat_chan_reset(true);
     oat_bearer_reset();
     oat_mport_reset();

@@ -235,7 +235,7 @@ TEST(ErrorNames, EveryGenericCodeHasItsName)
     EXPECT_STREQ("ERROR", oat_adl_ret_name(ERROR));
     EXPECT_STREQ("ADL_RET_ERR_PARAM", oat_adl_ret_name(-2));
     EXPECT_STREQ("ADL_RET_ERR_OVERFLOW", oat_adl_ret_name(-12));
-    EXPECT_EQ(nullptr, oat_adl_ret_name(-13));
+    EXPECT_STREQ("ADL_RET_ERR_NOT_SUPPORTED", oat_adl_ret_name(-13));
     EXPECT_STREQ("ADL_RET_ERR_NO_MORE_TIMERS", oat_adl_ret_name(-14));
     EXPECT_STREQ("ADL_RET_ERR_SERVICE_LOCKED", oat_adl_ret_name(-16));
     EXPECT_STREQ("ADL_RET_ERR_SPECIFIC_BASE", oat_adl_ret_name(-20));

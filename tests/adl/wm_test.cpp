@@ -152,6 +152,14 @@ TEST(WmStr, StricmpAndStrnicmpIgnoreLetterCase)
     EXPECT_NE(0, wm_strnicmp("HELLO world", "hello there", 7));
 }
 
+TEST(WmStr, TheModuleLibraryStricmpAndStrnicmpCompareAsTheWmOnes)
+{
+    EXPECT_EQ(0, stricmp("Gprs.H", "gprs.h"));
+    EXPECT_GT(0, stricmp("abc", "ABD"));
+    EXPECT_EQ(0, strnicmp("APN=Internet", "apn=other", 4));
+    EXPECT_LT(0, strnicmp("APN=Internet", "apn=", 5));
+}
+
 TEST(WmStr, LibcAliasesAreTheLibcFunctions)
 {
     char buf[16];
