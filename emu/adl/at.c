@@ -309,12 +309,13 @@ static bool filter_matches(const at_job *j, const char *text, int id)
     return false;
 }
 
-/* A response of a command sent by the application: to its handler (caught lines and the
- * terminal one) or forwarded, always in order, through its task. */
+/* A response of a command sent by the application: to its handler if its list names the
+ * line (the final one included: spec §2.5), else forwarded or dropped, in order, through
+ * its task. */
 static void route_app_response(const at_job *j, const char *text, size_t len, bool terminal)
 {
     int id = oat_str_id_of(text);
-    bool caught = j->rsp && (terminal || filter_matches(j, text, id));
+    bool caught = j->rsp && filter_matches(j, text, id);
     if (!caught && !j->forward)
         return;
     rsp_event *e = malloc(sizeof *e);
@@ -1203,9 +1204,13 @@ s8 adl_atCmdSendExt(const ascii *atstr, adl_atPort_e port, u16 NI, void *Contxt,
 {
     int run_on = port == ADL_PORT_NONE ? ADL_PORT_OPEN_AT_VIRTUAL_BASE : (int)port;
     int dest = port == ADL_PORT_NONE ? ADL_PORT_UART1 : (int)port;
+    /* A command handed on with a handler's NI answers for that handler's command: lines its
+     * list does not name go to the port, so the waiting command gets its final line. */
+    bool hand_on = NI != 0 && NI != ADL_NI_LAUNCH;
     va_list ap;
     va_start(ap, rsphdl);
-    s8 r = send_command("adl_atCmdSendExt", atstr, run_on, false, dest, NI, Contxt, rsphdl, ap);
+    s8 r = send_command("adl_atCmdSendExt", atstr, run_on, hand_on, dest, NI, Contxt, rsphdl,
+                        ap);
     va_end(ap);
     OAT_CALL_RET("adl_atCmdSendExt", r, oat_adl_ret_name(r), "\"%s\", %d, %u, %p, %p",
                  atstr ? atstr : "(null)", (int)port, (unsigned)NI, Contxt, (void *)rsphdl);
