@@ -207,10 +207,25 @@ TEST_F(AtTest, UnknownCommandIsErrorWithATraceNamingIt)
     EXPECT_NE(std::string::npos, traces().find("unknown command AT+NOPE=1"));
 }
 
-TEST_F(AtTest, ConcatenatedCommandsAreErrorWithATrace)
+TEST_F(AtTest, ConcatenatedCommandsRunInOrderWithOneFinalResult)
 {
-    EXPECT_EQ("\r\nERROR\r\n", at("AT+CSQ;+CREG?"));
-    EXPECT_NE(std::string::npos, traces().find("concatenated"));
+    EXPECT_EQ("\r\n+CSQ: 99,99\r\n\r\n+CREG: 0,0\r\n\r\nOK\r\n", at("AT+CSQ;+CREG?"));
+    EXPECT_EQ("\r\nOK\r\n", at("AT+CMEE=1;AT+CREG=0;"));
+    EXPECT_EQ("\r\n+CMEE: 1\r\n\r\nOK\r\n", at("AT+CMEE?"));
+    in_task(0, [] { adl_atCmdSubscribe("AT+HELLO", hello, ADL_CMD_TYPE_PARA | 0x11); });
+    EXPECT_EQ("\r\n+HELLO: 7\r\n\r\n+CMEE: 1\r\n\r\nOK\r\n", at("AT+HELLO=7;+CMEE?"));
+}
+
+TEST_F(AtTest, ConcatenatedLineStopsAtTheFirstError)
+{
+    EXPECT_EQ("\r\nERROR\r\n", at("AT+NOPE;+CMEE=1"));
+    EXPECT_EQ("\r\n+CMEE: 0\r\n\r\nOK\r\n", at("AT+CMEE?"));
+    in_task(0, [] { adl_atCmdCreate("AT+CGSN;+NOPE", FALSE, on_rsp, "*", NULL); });
+    oat_shim_advance_ms(20);
+    ASSERT_EQ(2u, g_rsps.size());
+    EXPECT_EQ("\r\n354009001234569\r\n", g_rsps[0].text);
+    EXPECT_EQ("\r\nERROR\r\n", g_rsps[1].text);
+    EXPECT_TRUE(g_rsps[1].terminal);
 }
 
 TEST_F(AtTest, LastSubscriberWinsAndUnsubscribingGivesTheCommandBack)
@@ -410,7 +425,9 @@ TEST_F(AtTest, HandlerHandsItsCommandOnWithItsNiToTheModem)
 {
     g_forward = true;
     in_task(0, [] { adl_atCmdSubscribe("AT+CGSN", pass_through, ADL_CMD_TYPE_ACT); });
-    EXPECT_EQ("\r\n354009001234569\r\n\r\nOK\r\n", at("AT+CGSN"));
+    EXPECT_EQ("", at("AT+CGSN"));   // the modem answers the handed-on command after its latency
+    oat_shim_advance_ms(10);
+    EXPECT_EQ("\r\n354009001234569\r\n\r\nOK\r\n", output());
     ASSERT_EQ(2u, g_rsps.size());
     EXPECT_EQ(ADL_PORT_UART1, g_rsps[0].dest);
     EXPECT_EQ("\r\nOK\r\n", at("AT"));   // the port is free again
@@ -425,7 +442,9 @@ void pass_through_listing_nothing(adl_atCmdPreParser_t *p)
 TEST_F(AtTest, HandedOnCommandSendsUnlistedLinesToItsPort)
 {
     in_task(0, [] { adl_atCmdSubscribe("AT+CGSN", pass_through_listing_nothing, ADL_CMD_TYPE_ACT); });
-    EXPECT_EQ("\r\n354009001234569\r\n\r\nOK\r\n", at("AT+CGSN"));
+    at("AT+CGSN");
+    oat_shim_advance_ms(10);
+    EXPECT_EQ("\r\n354009001234569\r\n\r\nOK\r\n", output());
     EXPECT_TRUE(g_rsps.empty());
     EXPECT_EQ("\r\nOK\r\n", at("AT"));   // the port is free again
 }
@@ -578,4 +597,69 @@ TEST_F(AtTest, VendorCregPollMakesOnePollPerPeriodAndStartsTheBearerOnce)
     EXPECT_LE(g_poll.polls, 24 * 1800 + 1);
     EXPECT_EQ(1, g_poll.bearer_starts);
     EXPECT_TRUE(g_poll.bearer_up);
+}
+
+// ---- time that moves: the modem answers an application's command after its latency ----
+
+TEST_F(AtTest, ApplicationCommandIsAnsweredAfterTheModemLatency)
+{
+    in_task(0, [] { adl_atCmdCreate("AT", FALSE, on_rsp, "*", NULL); });
+    EXPECT_TRUE(g_rsps.empty());
+    oat_shim_advance_ms(4);
+    EXPECT_TRUE(g_rsps.empty());
+    oat_shim_advance_ms(1);   // default 5 ms
+    ASSERT_EQ(1u, g_rsps.size());
+    EXPECT_EQ("\r\nOK\r\n", g_rsps[0].text);
+    EXPECT_EQ("\r\nOK\r\n", at("AT"));   // typed on the terminal: at once
+}
+
+TEST_F(AtTest, ModemLatencyIsSettable)
+{
+    oat_shim_stop();
+    const char *flags[] = { "--modem-latency=250ms", nullptr };
+    ASSERT_EQ(0, oat_shim_boot_tasks(kTasks, flags));
+    in_task(0, [] { adl_atCmdCreate("AT", FALSE, on_rsp, "*", NULL); });
+    oat_shim_advance_ms(249);
+    EXPECT_TRUE(g_rsps.empty());
+    oat_shim_advance_ms(1);
+    EXPECT_EQ(1u, g_rsps.size());
+}
+
+int g_resends;
+
+bool resend_on_error(adl_atResponse_t *r)
+{
+    if (r->IsTerminal) {
+        g_resends++;
+        adl_atCmdCreate("AT+NOPE", FALSE, resend_on_error, "*", NULL);
+    }
+    return FALSE;
+}
+
+TEST_F(AtTest, RetryLoopOfAnUnknownCommandMovesTheClock)
+{
+    g_resends = 0;
+    in_task(0, [] { adl_atCmdCreate("AT+NOPE", FALSE, resend_on_error, "*", NULL); });
+    oat_shim_advance_ms(1000);
+    EXPECT_GE(g_resends, 190);   // one answer per 5 ms of emulated time
+    EXPECT_LE(g_resends, 200);
+    EXPECT_NE(std::string::npos, traces().find("modem: unknown command AT+NOPE: ERROR"));
+}
+
+TEST_F(AtTest, CommandRepeatedMoreThan1000TimesInOneSecondIsTracedOncePerMinute)
+{
+    oat_shim_stop();
+    const char *flags[] = { "--modem-latency=900us", nullptr };
+    ASSERT_EQ(0, oat_shim_boot_tasks(kTasks, flags));
+    traces();
+    g_resends = 0;
+    in_task(0, [] { adl_atCmdCreate("AT+NOPE", FALSE, resend_on_error, "*", NULL); });
+    oat_shim_advance_ms(62 * 1000);
+    EXPECT_GT(g_resends, 62 * 1000);
+    std::string tr = traces();
+    size_t n = 0;
+    for (size_t p = tr.find("AT command AT+NOPE repeated 1001 times"); p != std::string::npos;
+         p = tr.find("AT command AT+NOPE repeated 1001 times", p + 1))
+        n++;
+    EXPECT_EQ(2u, n);   // within the first second and a minute later
 }
