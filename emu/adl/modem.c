@@ -1,13 +1,12 @@
 /* modem.c: the commands the module's own firmware answers (AT, ATI, identities, +CPIN,
  * +CREG, +CSQ, +CCLK, +COPS, +CFUN, +WOPEN...), the dispatch to the other modem files and
  * the user's --modem file, and the network registration that follows the SIM start-up.
- * It only writes responses through the AT engine; it never calls application code. Also
- * holds the ADL GPRS service, which oatemu does not provide (loud failures). */
+ * It only writes responses through the AT engine; it never calls application code. */
 #include "adl_CmdHandler.h"
 #include "adl_at.h"
 #include "adl_error.h"
-#include "adl_gprs.h"
 
+#include "adl/gprs_internal.h"
 #include "adl/modem_internal.h"
 #include "adl/rtc_internal.h"
 #include "adl/services.h"
@@ -447,7 +446,8 @@ void oat_modem_exec_locked(int port, const oat_at_cmd *cmd)
     if (oat_modem_user_exec(port, cmd) ||
         run_from(modem_cmds, (int)(sizeof modem_cmds / sizeof modem_cmds[0]), port, cmd) ||
         run_from(oat_modem_settings_cmds, oat_modem_settings_count, port, cmd) ||
-        run_from(oat_modem_timed_cmds, oat_modem_timed_count, port, cmd))
+        run_from(oat_modem_timed_cmds, oat_modem_timed_count, port, cmd) ||
+        run_from(oat_modem_gprs_cmds, oat_modem_gprs_count, port, cmd))
         return;
     oat_warn("modem: unknown command %s: ERROR", cmd->raw);
     oat_modem_error(port);
@@ -477,6 +477,7 @@ static void registered(void *arg)
     modem_reg_alarm = NULL;
     modem_reg_stat = oat_cfg()->creg_status;
     announce_registration_locked();
+    oat_gprs_set_attached(true);
     oat_at_unlock();
 }
 
@@ -500,6 +501,7 @@ void oat_modem_start(void)
     modem_reg_stat = 0;
     modem_reg_alarm = NULL;
     modem_cfun = 1;
+    oat_gprs_start();
     oat_modem_settings_start();
     oat_modem_timed_start();
     oat_modem_user_start();
@@ -519,64 +521,8 @@ void oat_modem_stop(void)
     oat_modem_timed_stop();
     oat_modem_user_stop();
     oat_modem_settings_stop();
+    oat_gprs_stop();
     oat_at_unlock();
     if (a)
         oat_alarm_cancel(a);
-}
-
-/* ---- ADL GPRS service: not provided ---- */
-
-s8 adl_gprsSubscribe(adl_gprsHdlr_f GprsHandler)
-{
-    oat_unsupported("adl_gprsSubscribe");
-    OAT_CALL_RET("adl_gprsSubscribe", ERROR, "ERROR", "%p", (void *)GprsHandler);
-    return ERROR;
-}
-
-s8 adl_gprsUnsubscribe(adl_gprsHdlr_f GprsHandler)
-{
-    oat_unsupported("adl_gprsUnsubscribe");
-    OAT_CALL_RET("adl_gprsUnsubscribe", ERROR, "ERROR", "%p", (void *)GprsHandler);
-    return ERROR;
-}
-
-s8 adl_gprsSetup(u8 Cid, adl_gprsSetupParams_t Params)
-{
-    oat_unsupported("adl_gprsSetup");
-    OAT_CALL_RET("adl_gprsSetup", ERROR, "ERROR", "%u, {APN \"%s\"}", (unsigned)Cid,
-                 Params.APN ? Params.APN : "(null)");
-    return ERROR;
-}
-
-s8 adl_gprsAct(u8 Cid)
-{
-    oat_unsupported("adl_gprsAct");
-    OAT_CALL_RET("adl_gprsAct", ERROR, "ERROR", "%u", (unsigned)Cid);
-    return ERROR;
-}
-
-s8 adl_gprsDeact(u8 Cid)
-{
-    oat_unsupported("adl_gprsDeact");
-    OAT_CALL_RET("adl_gprsDeact", ERROR, "ERROR", "%u", (unsigned)Cid);
-    return ERROR;
-}
-
-bool adl_gprsIsAnIPAddress(const ascii *AddressStr)
-{
-    bool ok = AddressStr != NULL;
-    const char *p = AddressStr;
-    for (int part = 0; ok && part < 4; part++) {
-        int digits = 0, value = 0;
-        while (*p >= '0' && *p <= '9' && digits < 4) {
-            value = value * 10 + (*p++ - '0');
-            digits++;
-        }
-        ok = digits > 0 && digits <= 3 && value <= 255 && *p == (part < 3 ? '.' : '\0');
-        if (part < 3)
-            p++;
-    }
-    OAT_CALL_RET("adl_gprsIsAnIPAddress", ok, ok ? "TRUE" : "FALSE", "\"%s\"",
-                 AddressStr ? AddressStr : "(null)");
-    return ok;
 }

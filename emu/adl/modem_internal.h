@@ -41,6 +41,11 @@ void oat_modem_timed_start(void);     /* after the settings: alarms kept are arm
 void oat_modem_timed_stop(void);
 void oat_modem_cclk_set(int port, const oat_at_cmd *c);
 
+/* ---- modem_gprs.c: AT+CGDCONT, AT+CGACT, AT+CGATT ---- */
+
+extern const oat_modem_cmd oat_modem_gprs_cmds[];
+extern const int oat_modem_gprs_count;
+
 /* ---- modem_user.c: --modem=<file> ---- */
 
 void oat_modem_user_start(void);
