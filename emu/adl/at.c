@@ -132,6 +132,14 @@ static at_port *port_find(int id)
     return NULL;
 }
 
+bool oat_at_port_is_open(int id)
+{
+    oat_at_lock();
+    bool open = port_find(id) != NULL;
+    oat_at_unlock();
+    return open;
+}
+
 void oat_at_port_set_open_locked(int id, bool open)
 {
     for (size_t i = 0; i < sizeof at_ports / sizeof at_ports[0]; i++)

@@ -46,6 +46,7 @@ void oat_at_unsolicited_locked(const char *text);
 void oat_at_set_echo_locked(int port, bool on);
 /* UART2 / USB opened or closed (AT+WMFM); other ports stay as they are. */
 void oat_at_port_set_open_locked(int port, bool open);
+bool oat_at_port_is_open(int port);           /* takes the AT lock */
 void oat_at_lock(void);
 void oat_at_unlock(void);
 

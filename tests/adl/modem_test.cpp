@@ -241,13 +241,29 @@ TEST_F(ModemTest, WmfmOpensUart2ForTheApplication)
     boot();
     EXPECT_EQ(ADL_RET_ERR_UNKNOWN_HDL,
               adl_atCmdCreate("AT", ADL_AT_PORT_TYPE(ADL_PORT_UART2, FALSE), nullptr, NULL));
+    EXPECT_FALSE(adl_portIsAvailable(ADL_PORT_UART2));
     EXPECT_EQ("\r\nOK\r\n", at("AT+WMFM=0,1,2"));
+    EXPECT_TRUE(adl_portIsAvailable(ADL_PORT_UART2));
     EXPECT_EQ(OK, adl_atCmdCreate("AT", ADL_AT_PORT_TYPE(ADL_PORT_UART2, FALSE), nullptr, NULL));
     EXPECT_EQ(ADL_RET_ERR_UNKNOWN_HDL,
               adl_atCmdCreate("AT", ADL_AT_PORT_TYPE(ADL_PORT_USB, FALSE), nullptr, NULL));
     EXPECT_EQ("\r\nOK\r\n", at("AT+WMFM=0,0,2"));
     EXPECT_EQ(ADL_RET_ERR_UNKNOWN_HDL,
               adl_atCmdCreate("AT", ADL_AT_PORT_TYPE(ADL_PORT_UART2, FALSE), nullptr, NULL));
+}
+
+TEST_F(ModemTest, CpofAndCfunZeroLoseTheNetworkUntilCfunOne)
+{
+    boot();
+    oat_shim_advance_ms(3000);
+    EXPECT_EQ("\r\nOK\r\n", at("AT+CPOF"));
+    EXPECT_EQ("\r\n+CREG: 0,0\r\n\r\nOK\r\n", at("AT+CREG?"));
+    EXPECT_EQ("\r\n+CPAS: 5\r\n\r\nOK\r\n", at("AT+CPAS"));
+    EXPECT_EQ("\r\nOK\r\n", at("AT+CFUN=1"));
+    EXPECT_EQ("\r\n+CREG: 0,1\r\n\r\nOK\r\n", at("AT+CREG?"));
+    EXPECT_EQ("\r\nOK\r\n", at("AT+CFUN=0"));
+    EXPECT_EQ("\r\n+CFUN: 0\r\n\r\nOK\r\n", at("AT+CFUN?"));
+    EXPECT_EQ("\r\n+CSQ: 99,99\r\n\r\nOK\r\n", at("AT+CSQ"));
 }
 
 TEST_F(ModemTest, UserModemFileAddsCommandsWithoutCode)
