@@ -427,6 +427,8 @@ s8 adl_gprsDeactExt(u8 Cid, adl_port_e Port)
     return r;
 }
 
+/* The fixed address is read without the lock: a u32 set by Setup while the context is
+ * inactive, read while it is active. */
 uint32_t oat_gprs_local_ip(int cid)
 {
     uint32_t fixed = cid_ok(cid) ? ctxs[cid].fixed_ip : 0;
@@ -497,12 +499,19 @@ int oat_gprs_define(int cid, const char *apn)
     return r;
 }
 
-const char *oat_gprs_apn(int cid, int *state)
+bool oat_gprs_context(int cid, char *apn, size_t size, int *state)
 {
-    if (!cid_ok(cid) || ctxs[cid].state == CTX_UNDEFINED)
-        return NULL;
-    *state = ctxs[cid].state == CTX_ACTIVE ? 1 : ctxs[cid].state == CTX_ACTIVATING ? 2 : 0;
-    return ctxs[cid].apn;
+    if (!cid_ok(cid))
+        return false;
+    pthread_mutex_lock(&gprs_mu);
+    const gprs_ctx *c = &ctxs[cid];
+    bool defined = c->state != CTX_UNDEFINED;
+    if (defined) {
+        snprintf(apn, size, "%s", c->apn);
+        *state = c->state == CTX_ACTIVE ? 1 : c->state == CTX_ACTIVATING ? 2 : 0;
+    }
+    pthread_mutex_unlock(&gprs_mu);
+    return defined;
 }
 
 int oat_gprs_activate_ext(int cid, int port)
@@ -554,7 +563,10 @@ void oat_gprs_set_attached(bool on)
 
 bool oat_gprs_attached(void)
 {
-    return attached;
+    pthread_mutex_lock(&gprs_mu);
+    bool on = attached;
+    pthread_mutex_unlock(&gprs_mu);
+    return on;
 }
 
 /* ---- WIP's GPRS bearer ---- */

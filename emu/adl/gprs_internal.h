@@ -5,6 +5,7 @@
 #define OAT_ADL_GPRS_INTERNAL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define OAT_GPRS_CID_MAX 4
@@ -16,9 +17,9 @@ void oat_gprs_stop(void);
 
 /* 0, or -1 bad cid, -2 the context is active. */
 int oat_gprs_define(int cid, const char *apn);
-/* The APN of a defined context (NULL: undefined) and its state: 0 inactive, 1 active,
- * 2 activating. */
-const char *oat_gprs_apn(int cid, int *state);
+/* A defined context's APN (copied) and state: 0 inactive, 1 active, 2 activating; false
+ * when the context is not defined. */
+bool oat_gprs_context(int cid, char *apn, size_t size, int *state);
 /* Activation asked by the AT user on port: 0 started (the port gets OK or ERROR when it
  * ends, through the AT engine), or an ADL return code. */
 int oat_gprs_activate_ext(int cid, int port);

@@ -20,8 +20,8 @@ static void cmd_cgdcont(int port, const oat_at_cmd *c)
     if (c->type == ADL_CMD_TYPE_READ) {
         for (int cid = 1; cid <= OAT_GPRS_CID_MAX; cid++) {
             int state;
-            const char *apn = oat_gprs_apn(cid, &state);
-            if (!apn)
+            char apn[128];
+            if (!oat_gprs_context(cid, apn, sizeof apn, &state))
                 continue;
             uint32_t ip = state == 1 ? oat_gprs_local_ip(cid) : 0;
             oat_modem_info(port, "+CGDCONT: %d,\"IP\",\"%s\",\"%u.%u.%u.%u\",0,0", cid, apn,
@@ -58,7 +58,8 @@ static void cmd_cgact(int port, const oat_at_cmd *c)
     if (c->type == ADL_CMD_TYPE_READ) {
         for (int cid = 1; cid <= OAT_GPRS_CID_MAX; cid++) {
             int state;
-            if (oat_gprs_apn(cid, &state))
+            char apn[128];
+            if (oat_gprs_context(cid, apn, sizeof apn, &state))
                 oat_modem_info(port, "+CGACT: %d,%d", cid, state == 1);
         }
         oat_modem_ok(port);
@@ -82,7 +83,8 @@ static void cmd_cgact(int port, const oat_at_cmd *c)
         return;
     }
     int state;
-    if (oat_gprs_apn(cid, &state) && state == 0) {
+    char apn[128];
+    if (oat_gprs_context(cid, apn, sizeof apn, &state) && state == 0) {
         oat_modem_ok(port);                /* already inactive */
         return;
     }
