@@ -17,7 +17,8 @@ extern "C" {
 
 #define ADL_FLH_ALL_IDS 0xFFFF
 
-/* Handle: 1..6 characters. Reserve IDs 0..NbObjectsRes-1 for this run. */
+/* Handle: any string of 1..64 characters (longer: ADL_RET_ERR_PARAM). Reserve IDs
+ * 0..NbObjectsRes-1 for this run. */
 s8 adl_flhSubscribe(const ascii *Handle, u16 NbObjectsRes);
 /* The object's length in bytes, 0 if it does not exist, or a negative error. */
 s32 adl_flhExist(const ascii *Handle, u16 ID);

@@ -1,64 +1,60 @@
-/* adl_gprs.h: the ADL GPRS service (PDP contexts driven by ADL, without WIP): events,
- * set-up parameters, context information. oatemu fails every call loudly for now. */
+/* adl_gprs.h: the ADL GPRS service (PDP contexts without WIP): names and types as the API
+ * facts give them (§2.15.1); numeric values the facts leave open are oatemu's. No host headers. */
 #ifndef ADL_GPRS_H
 #define ADL_GPRS_H
 
-#include "wm_types.h"
-#include "adl_error.h"
 #include "adl_port.h"
+#include "wm_types.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-/* Events given to the GPRS handler, in the order the SDK lists them (values: docs/decisions.md). */
-typedef enum {
-    ADL_GPRS_EVENT_RING_GPRS = 0,
-    ADL_GPRS_EVENT_NW_CONTEXT_DEACT,
-    ADL_GPRS_EVENT_ME_CONTEXT_DEACT,
-    ADL_GPRS_EVENT_NW_DETACH,
-    ADL_GPRS_EVENT_ME_DETACH,
-    ADL_GPRS_EVENT_NW_CLASS_B,
-    ADL_GPRS_EVENT_NW_CLASS_CG,
-    ADL_GPRS_EVENT_NW_CLASS_CC,
-    ADL_GPRS_EVENT_ME_CLASS_B,
-    ADL_GPRS_EVENT_ME_CLASS_CG,
-    ADL_GPRS_EVENT_ME_CLASS_CC,
-    ADL_GPRS_EVENT_NO_CARRIER,
-    ADL_GPRS_EVENT_DEACTIVATE_OK,
-    ADL_GPRS_EVENT_DEACTIVATE_OK_FROM_EXT,
-    ADL_GPRS_EVENT_ANSWER_OK,
-    ADL_GPRS_EVENT_ANSWER_OK_FROM_EXT,
-    ADL_GPRS_EVENT_ACTIVATE_OK,
-    ADL_GPRS_EVENT_GPRS_DIAL_OK_FROM_EXT,
-    ADL_GPRS_EVENT_ACTIVATE_OK_FROM_EXT,
-    ADL_GPRS_EVENT_HANGUP_OK_FROM_EXT,
-    ADL_GPRS_EVENT_DEACTIVATE_KO,
-    ADL_GPRS_EVENT_DEACTIVATE_KO_FROM_EXT,
-    ADL_GPRS_EVENT_ACTIVATE_KO_FROM_EXT,
-    ADL_GPRS_EVENT_ACTIVATE_KO,
-    ADL_GPRS_EVENT_ANSWER_OK_AUTO,
-    ADL_GPRS_EVENT_SETUP_OK,
-    ADL_GPRS_EVENT_SETUP_KO,
-    ADL_GPRS_EVENT_ME_ATTACH,
-    ADL_GPRS_EVENT_ME_UNREG,
-    ADL_GPRS_EVENT_ME_UNREG_SEARCHING
-} adl_gprsEvent_e;
+/* Events, numbered 0.. in the order the facts list them. */
+#define ADL_GPRS_EVENT_RING_GPRS              0
+#define ADL_GPRS_EVENT_NW_CONTEXT_DEACT       1
+#define ADL_GPRS_EVENT_ME_CONTEXT_DEACT       2
+#define ADL_GPRS_EVENT_NW_DETACH              3
+#define ADL_GPRS_EVENT_ME_DETACH              4
+#define ADL_GPRS_EVENT_NW_CLASS_B             5
+#define ADL_GPRS_EVENT_NW_CLASS_CG            6
+#define ADL_GPRS_EVENT_NW_CLASS_CC            7
+#define ADL_GPRS_EVENT_ME_CLASS_B             8
+#define ADL_GPRS_EVENT_ME_CLASS_CG            9
+#define ADL_GPRS_EVENT_ME_CLASS_CC            10
+#define ADL_GPRS_EVENT_NO_CARRIER             11
+#define ADL_GPRS_EVENT_DEACTIVATE_OK          12
+#define ADL_GPRS_EVENT_DEACTIVATE_OK_FROM_EXT 13
+#define ADL_GPRS_EVENT_ANSWER_OK              14
+#define ADL_GPRS_EVENT_ANSWER_OK_FROM_EXT     15
+#define ADL_GPRS_EVENT_ACTIVATE_OK            16
+#define ADL_GPRS_EVENT_GPRS_DIAL_OK_FROM_EXT  17
+#define ADL_GPRS_EVENT_ACTIVATE_OK_FROM_EXT   18
+#define ADL_GPRS_EVENT_HANGUP_OK_FROM_EXT     19
+#define ADL_GPRS_EVENT_DEACTIVATE_KO          20
+#define ADL_GPRS_EVENT_DEACTIVATE_KO_FROM_EXT 21
+#define ADL_GPRS_EVENT_ACTIVATE_KO_FROM_EXT   22
+#define ADL_GPRS_EVENT_ACTIVATE_KO            23
+#define ADL_GPRS_EVENT_ANSWER_OK_AUTO         24
+#define ADL_GPRS_EVENT_SETUP_OK               25
+#define ADL_GPRS_EVENT_SETUP_KO               26
+#define ADL_GPRS_EVENT_ME_ATTACH              27
+#define ADL_GPRS_EVENT_ME_UNREG               28
+#define ADL_GPRS_EVENT_ME_UNREG_SEARCHING     29
 
-/* What the handler returns: also report the event to the external application, or not. */
+/* What a handler returns: also report the event to the external application, or keep it. */
 #define ADL_GPRS_FORWARD    0
-#define ADL_GPRS_NO_FORWARD 1
+#define ADL_GPRS_NO_FORWARD (-1)
 
-/* Service-specific results of Setup/Act/Deact. */
-#define ADL_GPRS_CID_NOT_DEFINED (ADL_RET_ERR_SPECIFIC_BASE)
-#define ADL_NO_GPRS_SUPPORTED    (ADL_RET_ERR_SPECIFIC_BASE - 1)
+/* Failures of Setup/Act/Deact besides ERROR, ADL_RET_ERR_PIN_KO and ADL_RET_ERR_BAD_STATE. */
+#define ADL_GPRS_CID_NOT_DEFINED (-3)
+#define ADL_NO_GPRS_SUPPORTED    (-4)
 
-/* Passed by value to adl_gprsSetup; a NULL string is "not set". */
 typedef struct {
-    ascii *APN;
+    ascii *APN;                /* NULL: not set */
     ascii *Login;
     ascii *Password;
-    ascii *FixedIP;            /* dotted IPv4, or NULL: address given by the network */
+    ascii *FixedIP;            /* dotted IPv4, or NULL for an address given by the network */
     bool HeaderCompression;
     bool DataCompression;
 } adl_gprsSetupParams_t;
@@ -71,11 +67,12 @@ typedef struct {
     u32 Gateway;
 } adl_gprsInfosCid_t;
 
-/* Event is an adl_gprsEvent_e value, Cid the PDP context it concerns (1..4). */
+/* Event is an ADL_GPRS_EVENT_* value, Cid the context (1..4) it concerns (0: none). */
 typedef s8 (*adl_gprsHdlr_f)(u16 Event, u8 Cid);
 
 s8 adl_gprsSubscribe(adl_gprsHdlr_f GprsHandler);
 s8 adl_gprsUnsubscribe(adl_gprsHdlr_f GprsHandler);
+/* Results come as events: SETUP_OK/KO, ACTIVATE_OK/KO, DEACTIVATE_OK/KO. */
 s8 adl_gprsSetup(u8 Cid, adl_gprsSetupParams_t Params);
 s8 adl_gprsSetupExt(u8 Cid, adl_gprsSetupParams_t Params, adl_port_e Port);
 s8 adl_gprsAct(u8 Cid);

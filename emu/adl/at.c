@@ -14,8 +14,11 @@
 #include "core/calls.h"
 #include "core/config.h"
 #include "core/log.h"
+#include "core/clock.h"
 #include "core/loop.h"
+#include "core/repeat.h"
 #include "core/sched.h"
+#include "core/timer.h"
 
 #include <pthread.h>
 #include <stdarg.h>
@@ -60,7 +63,8 @@ typedef struct {
 typedef struct at_job {
     struct at_job *next;           /* queue order */
     struct at_job *parent;         /* the command whose handler re-sent this one with its NI */
-    char *line;
+    char *line;                    /* the command running (one part of a concatenated line) */
+    char *rest;                    /* the parts after it, NULL when it is the last */
     bool from_app;
     adl_atRspHandler_t rsp;
     oat_task *task;
@@ -75,12 +79,15 @@ typedef struct at_job {
 
 typedef struct {
     int id;
+    bool closable;                 /* UART2 and USB: open only after AT+WMFM */
+    bool open;
     bool echo;
     at_job *head, *tail;
     at_job *running;
     char *held;                    /* unsolicited text waiting for the terminal response */
     size_t held_len;
     bool pumping;
+    oat_alarm *answer_alarm;       /* the modem's answer to the running application command */
 } at_port;
 
 /* Unsolicited line shared by the handlers it went to: forwarded once at most. */
@@ -90,7 +97,9 @@ typedef struct {
 } at_unso_share;
 
 static pthread_mutex_t at_mu = PTHREAD_MUTEX_INITIALIZER;
-static at_port at_ports[2] = { { .id = ADL_PORT_UART1 }, { .id = ADL_PORT_OPEN_AT_VIRTUAL_BASE } };
+static at_port at_ports[4] = { { .id = ADL_PORT_UART1 }, { .id = ADL_PORT_OPEN_AT_VIRTUAL_BASE },
+                               { .id = ADL_PORT_UART2, .closable = true },
+                               { .id = ADL_PORT_USB, .closable = true } };
 static at_sub *at_subs;
 static at_unso *at_unsos;
 static u16 at_next_ni = AT_NI_FIRST;
@@ -114,12 +123,28 @@ void oat_at_unlock(void)
     pthread_mutex_unlock(&at_mu);
 }
 
+/* An open port (UART1 and the Open AT port always are). */
 static at_port *port_find(int id)
 {
     for (size_t i = 0; i < sizeof at_ports / sizeof at_ports[0]; i++)
-        if (at_ports[i].id == id)
+        if (at_ports[i].id == id && (!at_ports[i].closable || at_ports[i].open))
             return &at_ports[i];
     return NULL;
+}
+
+bool oat_at_port_is_open(int id)
+{
+    oat_at_lock();
+    bool open = port_find(id) != NULL;
+    oat_at_unlock();
+    return open;
+}
+
+void oat_at_port_set_open_locked(int id, bool open)
+{
+    for (size_t i = 0; i < sizeof at_ports / sizeof at_ports[0]; i++)
+        if (at_ports[i].id == id && at_ports[i].closable)
+            at_ports[i].open = open;
 }
 
 static at_port *uart1(void)
@@ -159,6 +184,7 @@ static void job_free(at_job *j)
         free(j->filters[i].text);
     free(j->filters);
     free(j->line);
+    free(j->rest);
     free(j);
 }
 
@@ -292,6 +318,7 @@ static void unso_event_run(void *arg)
 /* ---- running commands ---- */
 
 static void pump_locked(at_port *p);
+static void start_job_locked(at_port *p, at_job *j);
 
 static bool filter_matches(const at_job *j, const char *text, int id)
 {
@@ -309,12 +336,13 @@ static bool filter_matches(const at_job *j, const char *text, int id)
     return false;
 }
 
-/* A response of a command sent by the application: to its handler (caught lines and the
- * terminal one) or forwarded, always in order, through its task. */
+/* A response of a command sent by the application: to its handler if its list names the
+ * line (the final one included: spec §2.5), else forwarded or dropped, in order, through
+ * its task. */
 static void route_app_response(const at_job *j, const char *text, size_t len, bool terminal)
 {
     int id = oat_str_id_of(text);
-    bool caught = j->rsp && (terminal || filter_matches(j, text, id));
+    bool caught = j->rsp && filter_matches(j, text, id);
     if (!caught && !j->forward)
         return;
     rsp_event *e = malloc(sizeof *e);
@@ -379,6 +407,15 @@ static void emit_locked(at_port *p, unsigned kind, const char *text, size_t len)
         return;
     }
     at_job *j = p->running;
+    if (kind == ADL_AT_RSP && j && j->rest && oat_str_id_of(text) == ADL_STR_OK) {
+        /* A part of a concatenated line succeeded: the next one runs; one final result. */
+        free(j->line);
+        j->line = j->rest;
+        j->rest = NULL;
+        j->handler_ni = 0;
+        start_job_locked(p, j);
+        return;
+    }
     if (j && j->from_app)
         route_app_response(j, text, len, kind == ADL_AT_RSP);
     else
@@ -497,9 +534,22 @@ static void dispatch_locked(at_port *p, at_job *j, at_sub *s, u16 type, oat_at_c
     }
 }
 
+static void modem_answer_due(void *arg);
+
 /* Start the job now running on p: a handler, or the modem. It may finish at once. */
 static void start_job_locked(at_port *p, at_job *j)
 {
+    char *first, *rest;
+    int split = oat_at_concat_split(j->line, &first, &rest);
+    if (split > 0) {
+        free(j->line);
+        j->line = first;
+        j->rest = rest;
+    } else if (split < 0) {
+        oat_warn("AT: out of host memory, %s answered ERROR", j->line);
+        reply_error_locked(p);
+        return;
+    }
     oat_at_cmd cmd;
     int rc = oat_at_parse(j->line, &cmd);
     if (rc != OAT_AT_PARSE_OK) {
@@ -521,8 +571,37 @@ static void start_job_locked(at_port *p, at_job *j)
         dispatch_locked(p, j, s, type, &cmd);
         return;
     }
+    if (j->from_app) {
+        /* The module takes time to answer: in virtual time too, so a retry loop moves the
+         * clock. Terminal lines are answered at once. */
+        p->answer_alarm = oat_alarm_start(oat_now_us() + oat_cfg()->modem_latency_us,
+                                          modem_answer_due, p);
+        if (p->answer_alarm) {
+            oat_at_cmd_free(&cmd);
+            return;
+        }
+        oat_warn("AT: out of host memory, %s is answered without the modem latency", j->line);
+    }
     oat_modem_exec_locked(p->id, &cmd);
     oat_at_cmd_free(&cmd);
+}
+
+/* The modem latency of the command running on the port (arg) is over: answer it. */
+static void modem_answer_due(void *arg)
+{
+    at_port *p = arg;
+    oat_at_lock();
+    if (p->answer_alarm && p->running) {
+        p->answer_alarm = NULL;
+        oat_at_cmd cmd;
+        if (oat_at_parse(p->running->line, &cmd) == OAT_AT_PARSE_OK) {
+            oat_modem_exec_locked(p->id, &cmd);
+            oat_at_cmd_free(&cmd);
+        } else {
+            reply_error_locked(p);
+        }
+    }
+    oat_at_unlock();
 }
 
 static void pump_locked(at_port *p)
@@ -659,6 +738,7 @@ static void barrier_event(void *arg)
 int oat_at_start(void)
 {
     /* Ready before the terminal opens: the I/O thread may read piped input at once. */
+    oat_repeat_reset();
     oat_at_lock();
     at_started = true;
     at_inflight = 0;
@@ -702,8 +782,10 @@ static void port_reset(at_port *p)
     }
     free(p->held);
     int id = p->id;
+    bool closable = p->closable;
     memset(p, 0, sizeof *p);
     p->id = id;
+    p->closable = closable;
 }
 
 void oat_at_stop(void)
@@ -719,6 +801,18 @@ void oat_at_stop(void)
     oat_term_close();
     oat_modem_stop();
     oat_port_stop();
+    /* Cancelled without the AT lock: a due answer may be waiting for it (it then finds no
+     * alarm and does nothing). */
+    oat_alarm *answers[sizeof at_ports / sizeof at_ports[0]];
+    oat_at_lock();
+    for (size_t i = 0; i < sizeof at_ports / sizeof at_ports[0]; i++) {
+        answers[i] = at_ports[i].answer_alarm;
+        at_ports[i].answer_alarm = NULL;
+    }
+    oat_at_unlock();
+    for (size_t i = 0; i < sizeof at_ports / sizeof at_ports[0]; i++)
+        if (answers[i])
+            oat_alarm_cancel(answers[i]);
     oat_at_lock();
     for (size_t i = 0; i < sizeof at_ports / sizeof at_ports[0]; i++)
         port_reset(&at_ports[i]);
@@ -862,8 +956,8 @@ static s32 decode_type(const char *fn, u16 Type, unsigned *kind, at_port **p)
     if (port != ADL_PORT_NONE) {
         *p = port_find(port);
         if (!*p) {
-            oat_warn("%s(0x%04x): port %d is not open (UART1 and the Open AT port are)", fn,
-                     (unsigned)Type, port);
+            oat_warn("%s(0x%04x): port %d is not open (UART1 and the Open AT port are; "
+                     "AT+WMFM opens UART2 and USB)", fn, (unsigned)Type, port);
             return ADL_RET_ERR_UNKNOWN_HDL;
         }
     }
@@ -1137,8 +1231,8 @@ static s8 send_command(const char *fn, const ascii *atstr, int port, bool forwar
     }
     at_port *p = port_find(port);
     if (!p) {
-        oat_warn("%s(\"%s\"): port %d is not open (UART1 and the Open AT port are)", fn, atstr,
-                 port);
+        oat_warn("%s(\"%s\"): port %d is not open (UART1 and the Open AT port are; "
+                 "AT+WMFM opens UART2 and USB)", fn, atstr, port);
         return ADL_RET_ERR_UNKNOWN_HDL;
     }
     if (!port_find(dest)) {
@@ -1158,6 +1252,7 @@ static s8 send_command(const char *fn, const ascii *atstr, int port, bool forwar
     j->dest = dest;
     j->ni = ni;
     j->ctx = ctx;
+    oat_repeat_note("AT command", atstr);
     oat_at_lock();
     s8 r = OK;
     if (ni != 0 && ni != ADL_NI_LAUNCH && !sub_by_ni(ni)) {
@@ -1211,9 +1306,13 @@ s8 adl_atCmdSendExt(const ascii *atstr, adl_atPort_e port, u16 NI, void *Contxt,
 {
     int run_on = port == ADL_PORT_NONE ? ADL_PORT_OPEN_AT_VIRTUAL_BASE : (int)port;
     int dest = port == ADL_PORT_NONE ? ADL_PORT_UART1 : (int)port;
+    /* A command handed on with a handler's NI answers for that handler's command: lines its
+     * list does not name go to the port, so the waiting command gets its final line. */
+    bool hand_on = NI != 0 && NI != ADL_NI_LAUNCH;
     va_list ap;
     va_start(ap, rsphdl);
-    s8 r = send_command("adl_atCmdSendExt", atstr, run_on, false, dest, NI, Contxt, rsphdl, ap);
+    s8 r = send_command("adl_atCmdSendExt", atstr, run_on, hand_on, dest, NI, Contxt, rsphdl,
+                        ap);
     va_end(ap);
     OAT_CALL_RET("adl_atCmdSendExt", r, oat_adl_ret_name(r), "\"%s\", %d, %u, %p, %p",
                  atstr ? atstr : "(null)", (int)port, (unsigned)NI, Contxt, (void *)rsphdl);

@@ -28,6 +28,11 @@ const char *oat_at_parse_error(int code);
 /* text quoted with CR, LF and controls escaped, cut to fit buf (for traces and the call log). */
 const char *oat_at_show(const char *text, char *buf, size_t size);
 
+/* ---- at_concat.c: "AT+A;+B" gives "AT+A" and "AT+B" (malloc'd). 1 split, 0 a single
+ * command (nothing set), -1 out of memory. ---- */
+
+int oat_at_concat_split(const char *line, char **first, char **rest);
+
 /* ---- at.c: the engine. "_locked" functions expect the AT lock held (modem callbacks). ---- */
 
 /* Bytes from the host terminal of UART1 (any thread). */
@@ -39,6 +44,9 @@ void oat_at_emit_locked(int port, unsigned kind, const char *text);
 /* An unsolicited line of the modem: to the adl_atUnSoSubscribe handlers, else to UART1. */
 void oat_at_unsolicited_locked(const char *text);
 void oat_at_set_echo_locked(int port, bool on);
+/* UART2 / USB opened or closed (AT+WMFM); other ports stay as they are. */
+void oat_at_port_set_open_locked(int port, bool open);
+bool oat_at_port_is_open(int port);           /* takes the AT lock */
 void oat_at_lock(void);
 void oat_at_unlock(void);
 

@@ -22,9 +22,10 @@
 #define FLH_TOTAL_BYTES (256u * 1024u)   /* flash space for the application's objects */
 #define FLH_TOTAL_IDS 2048u              /* IDs all handles together may reserve */
 #define FLH_OBJECT_MAX (30u * 1024u)
-#define FLH_HANDLE_MAX 6
+#define FLH_HANDLE_MAX 64                /* spec §2.9: at least 32; deployed handles reach 19 */
 #define FLH_DIR_MAX 512                  /* as oat_config.flash_dir */
-#define FLH_PATH_MAX (FLH_DIR_MAX + 64)  /* the directory, "/", a %XX-encoded handle, "/.id.tmp" */
+/* the directory, "/", a handle of %XX-encoded bytes, "/.<id>.tmp" */
+#define FLH_PATH_MAX (FLH_DIR_MAX + 3 * FLH_HANDLE_MAX + 16)
 
 typedef struct flh_sub {
     char handle[FLH_HANDLE_MAX + 1];
@@ -91,7 +92,8 @@ static void flh_append(char *out, size_t size, size_t *pos, const char *fmt, ...
     *pos = n < 0 ? size : *pos + (size_t)n;
 }
 
-/* <flash_dir>/<handle>: letters, digits, '_' and '-' as they are, other bytes as %XX. */
+/* <flash_dir>/<handle>: letters, digits, '_' and '-' as they are, every other byte ('.', '/',
+ * '%', spaces, non-ASCII) as %XX, so the name is safe and two handles never share it. */
 static size_t flh_handle_dir(const char *handle, char *out, size_t size)
 {
     size_t pos = 0;
@@ -216,7 +218,7 @@ void oat_flash_stop(void)
     pthread_mutex_unlock(&flh_lock);
 }
 
-/* Handle syntax: 1..6 characters. Warns naming fn. */
+/* Handle syntax: any NUL-terminated string of 1..FLH_HANDLE_MAX bytes. Warns naming fn. */
 static bool flh_handle_ok(const char *fn, const ascii *handle)
 {
     if (handle == NULL)
@@ -224,7 +226,8 @@ static bool flh_handle_ok(const char *fn, const ascii *handle)
     else if (handle[0] == '\0')
         oat_warn("%s: Handle is empty", fn);
     else if (strnlen(handle, FLH_HANDLE_MAX + 1) > FLH_HANDLE_MAX)
-        oat_warn("%s: Handle \"%.16s\" is longer than %d characters", fn, handle, FLH_HANDLE_MAX);
+        oat_warn("%s: Handle \"%.16s...\" is longer than %d characters", fn, handle,
+                 FLH_HANDLE_MAX);
     else
         return true;
     return false;

@@ -1,4 +1,4 @@
-/* not_provided.c: ADL services oatemu does not model yet (GPRS contexts, GPIO, buses, IRQ,
+/* not_provided.c: ADL services oatemu does not model yet (GPIO, buses, IRQ,
  * external interrupts, SMS, A&D, ADC, watchdog, calls). Each call links and fails loudly:
  * a trace pointing at docs/api-coverage.md, ADL_RET_ERR_NOT_SUPPORTED, and no side effect. */
 #include "adl_global.h"
@@ -13,60 +13,6 @@ static s32 not_provided(const char *fn)
     OAT_CALL_RET(fn, ADL_RET_ERR_NOT_SUPPORTED, oat_adl_ret_name(ADL_RET_ERR_NOT_SUPPORTED),
                  "%s", "...");
     return ADL_RET_ERR_NOT_SUPPORTED;
-}
-
-s8 adl_gprsSubscribe(adl_gprsHdlr_f GprsHandler)
-{
-    (void)GprsHandler;
-    return (s8)not_provided("adl_gprsSubscribe");
-}
-
-s8 adl_gprsUnsubscribe(adl_gprsHdlr_f GprsHandler)
-{
-    (void)GprsHandler;
-    return (s8)not_provided("adl_gprsUnsubscribe");
-}
-
-s8 adl_gprsSetup(u8 Cid, adl_gprsSetupParams_t Params)
-{
-    (void)Cid; (void)Params;
-    return (s8)not_provided("adl_gprsSetup");
-}
-
-s8 adl_gprsSetupExt(u8 Cid, adl_gprsSetupParams_t Params, adl_port_e Port)
-{
-    (void)Cid; (void)Params; (void)Port;
-    return (s8)not_provided("adl_gprsSetupExt");
-}
-
-s8 adl_gprsAct(u8 Cid)
-{
-    (void)Cid;
-    return (s8)not_provided("adl_gprsAct");
-}
-
-s8 adl_gprsActExt(u8 Cid, adl_port_e Port)
-{
-    (void)Cid; (void)Port;
-    return (s8)not_provided("adl_gprsActExt");
-}
-
-s8 adl_gprsDeact(u8 Cid)
-{
-    (void)Cid;
-    return (s8)not_provided("adl_gprsDeact");
-}
-
-s8 adl_gprsDeactExt(u8 Cid, adl_port_e Port)
-{
-    (void)Cid; (void)Port;
-    return (s8)not_provided("adl_gprsDeactExt");
-}
-
-s8 adl_gprsGetCidInformations(u8 Cid, adl_gprsInfosCid_t *Info)
-{
-    (void)Cid; (void)Info;
-    return (s8)not_provided("adl_gprsGetCidInformations");
 }
 
 s32 adl_ioEventSubscribe(adl_ioHdlr_f GpioEventHandler)

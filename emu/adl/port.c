@@ -23,9 +23,11 @@ typedef struct {
 static pthread_mutex_t port_mu = PTHREAD_MUTEX_INITIALIZER;
 static port_sub port_subs[ADL_PORT_HANDLE_MAX];
 
+/* UART1 always; UART2 and USB once AT+WMFM opened them. */
 static bool port_open(adl_port_e port)
 {
-    return port == ADL_PORT_UART1;
+    return port == ADL_PORT_UART1 ||
+           ((port == ADL_PORT_UART2 || port == ADL_PORT_USB) && oat_at_port_is_open(port));
 }
 
 typedef struct {
@@ -115,7 +117,7 @@ static s8 signal_check(const char *fn, adl_port_e Port, adl_portSignal_e Signal)
         return ADL_RET_ERR_PARAM;
     }
     if (!port_open(Port)) {
-        oat_warn("%s(%d, %d): the port is not available (UART1 is the only one)", fn, (int)Port,
+        oat_warn("%s(%d, %d): the port is not available (UART1, and UART2/USB after AT+WMFM)", fn, (int)Port,
                  (int)Signal);
         return ADL_RET_ERR_BAD_STATE;
     }

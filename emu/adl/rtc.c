@@ -140,6 +140,11 @@ long long oat_rtc_seconds(void)
     return us >= 0 ? us / RTC_US_PER_S : 0;
 }
 
+void oat_rtc_set_seconds(long long seconds)
+{
+    rtc_set_now_us((int64_t)seconds * RTC_US_PER_S);
+}
+
 void oat_rtc_now(adl_rtcTime_t *out)
 {
     int64_t us = rtc_now_us();

@@ -41,6 +41,9 @@ static const char help_text[] =
 "  --sim-pin=<pin>             OATEMU_SIM_PIN   the SIM's PIN (default: no PIN)\n"
 "  --creg=1|5                  OATEMU_CREG      network registration shown by AT+CREG? (1 home,\n"
 "                                               5 roaming; default 1)\n"
+"  --modem-latency=<dur>       OATEMU_MODEM_LATENCY  the modem answers a command sent by the\n"
+"                                               application after this long (default 5ms)\n"
+"  --modem=<file>              OATEMU_MODEM     extra modem commands: pattern, lines, result\n"
 "  --rtc=<epoch>|<YYYY-MM-DDTHH:MM:SS>\n"
 "                              OATEMU_RTC       the module's RTC at boot, UTC (default host time)\n"
 "  --help                                       this text\n";
@@ -69,6 +72,7 @@ void oat_config_defaults(oat_config *c, const char *app_name)
     c->creg_status = 1;
     c->rtc_start = -1;
     c->connect_timeout_us = 30 * 1000000LL;
+    c->modem_latency_us = 5000;
 }
 
 int oat_parse_uint(const char *text, size_t len, uint64_t max, uint64_t *out)
@@ -358,6 +362,12 @@ int oat_config_set(oat_config *c, const char *name, const char *v, char *err, si
             c->creg_status = atoi(v);
         else
             return fail(err, errlen, "--creg: '%s' is neither 1 (home) nor 5 (roaming)", v);
+    } else if (!strcmp(name, "modem-latency")) {
+        if (oat_parse_duration_us(v, &c->modem_latency_us) || c->modem_latency_us < 1)
+            return fail(err, errlen, "--modem-latency: '%s' is not a duration above 0 (1us, 5ms)",
+                        v);
+    } else if (!strcmp(name, "modem")) {
+        return copy_str(c->modem_file, sizeof c->modem_file, name, v, err, errlen);
     } else if (!strcmp(name, "rtc")) {
         if (parse_rtc(v, &c->rtc_start))
             return fail(err, errlen, "--rtc: '%s' is neither seconds since 1970 nor "
@@ -379,6 +389,7 @@ static const struct {
     { "OATEMU_CREG", "creg" },         { "OATEMU_RTC", "rtc" },
     { "OATEMU_CONNECT_TIMEOUT", "connect-timeout" }, { "SSLKEYLOGFILE", "ssl-keylog" },
     { "OATEMU_SSL_KEYLOG", "ssl-keylog" },
+    { "OATEMU_MODEM_LATENCY", "modem-latency" }, { "OATEMU_MODEM", "modem" },
 };
 
 int oat_config_load(oat_config *c, int argc, char **argv, char *err, size_t errlen)

@@ -1,12 +1,15 @@
 /* bearer.c: the bearers (GPRS, GSM, UART1/UART2 PPP, ETHER) as a state machine in emulated
- * time driven by the --bearer spec. Handlers run only as events posted to the opener's task. */
+ * time driven by the --bearer spec. Handlers run only as events posted to the opener's task.
+ * The GPRS bearer runs on a PDP context of the ADL GPRS model (adl/gprs.c), shared with ADL. */
 #include "wip/wip_internal.h"
 #include "wip/bearer_config.h"
 #include "adl/at_internal.h"
+#include "adl/gprs_internal.h"
 #include "core/calls.h"
 #include "core/clock.h"
 #include "core/config.h"
 #include "core/log.h"
+#include "core/loop.h"
 #include "core/timer.h"
 
 #include <arpa/inet.h>
@@ -159,6 +162,8 @@ static void leave_connected(struct wip_bearer_ *br, br_state next)
     bool was_up = br->state == BR_CONNECTED;
     br->state = next;
     memset(br->live, 0, sizeof br->live);
+    if (was_up && br->kind == K_GPRS)
+        oat_gprs_wip_down((int)br->num[WIP_BOPT_GPRS_CID], next == BR_DOWN);
     if (was_up && !oat_bearer_ip_up())
         oat_chan_network_lost();
 }
@@ -209,8 +214,10 @@ static void arm(struct wip_bearer_ *br, br_ev *ev, int64_t delay_us)
 static void fill_live(struct wip_bearer_ *br, const oat_bearer_cfg *cfg)
 {
     uint32_t net = 0x0A000000u | (uint32_t)(64 + br->kind) << 16;
+    uint32_t own = br->kind == K_GPRS ? oat_gprs_local_ip((int)br->num[WIP_BOPT_GPRS_CID])
+                                      : net | 2;
     wip_in_addr_t dflt[WIP_BOPT_LAST] = {
-        [WIP_BOPT_IP_ADDR] = htonl(net | 2), [WIP_BOPT_IP_DST_ADDR] = htonl(net | 1),
+        [WIP_BOPT_IP_ADDR] = htonl(own), [WIP_BOPT_IP_DST_ADDR] = htonl(net | 1),
         [WIP_BOPT_IP_GW] = htonl(net | 1), [WIP_BOPT_IP_DNS1] = cfg->dns1,
         [WIP_BOPT_IP_DNS2] = cfg->dns2,
         [WIP_BOPT_IP_NETMASK] = htonl(br->kind == K_ETHER ? 0xFFFFFF00u : 0xFFFFFFFFu),
@@ -232,6 +239,8 @@ static s8 on_connect(struct wip_bearer_ *br, const br_ev *ev)
     oat_bearer_config_parse(oat_cfg()->bearer, &cfg, NULL, 0);   /* checked at start */
     fill_live(br, &cfg);
     br->state = BR_CONNECTED;
+    if (br->kind == K_GPRS)
+        oat_gprs_wip_up((int)br->num[WIP_BOPT_GPRS_CID], br->str[WIP_BOPT_GPRS_APN]);
     if (ev->drop_us >= 0) {
         br_ev *drop = new_ev(br, EV_DROP);
         if (drop)
@@ -593,6 +602,8 @@ static s8 start_bearer(struct wip_bearer_ *br)
     int64_t delay = cfg.delay_us >= 0        ? cfg.delay_us
                     : br->kind == K_ETHER ? OAT_BEARER_ETHER_DELAY_US
                                           : OAT_BEARER_DELAY_US;
+    if (br->kind == K_GPRS && oat_gprs_active((int)br->num[WIP_BOPT_GPRS_CID]))
+        delay = 0;                 /* the context is already up (ADL or AT+CGACT) */
     br->error = 0;
     br->state = BR_STARTING;
     arm(br, ev, delay);
@@ -683,4 +694,27 @@ s8 wip_bearerStop(wip_bearer_t br)
     oat_wip_unlock();
     OAT_CALL_RET("wip_bearerStop", rc, oat_berr_name(rc), "%p", (void *)br);
     return rc;
+}
+
+/* ---- the PDP context under the GPRS bearer ---- */
+
+static void context_lost_on_loop(void *arg)
+{
+    int cid = (int)(intptr_t)arg;
+    oat_wip_lock();
+    struct wip_bearer_ *br = bearers[K_GPRS];
+    if (br && br->state == BR_CONNECTED && (int)br->num[WIP_BOPT_GPRS_CID] == cid) {
+        oat_info("bearer GPRS: its context %d was deactivated outside WIP", cid);
+        cancel_alarm(br);
+        br_ev *drop = new_ev(br, EV_DROP);
+        if (drop)
+            arm(br, drop, 0);
+    }
+    oat_wip_unlock();
+}
+
+/* From the loop, so that no caller's lock (AT, GPRS) is held under the WIP lock. */
+void oat_bearer_gprs_context_lost(int cid)
+{
+    oat_loop_call(context_lost_on_loop, (void *)(intptr_t)cid);
 }

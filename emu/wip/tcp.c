@@ -5,7 +5,9 @@
 #include "wip/wip_internal.h"
 #include "core/calls.h"
 #include "core/log.h"
+#include "core/repeat.h"
 
+#include <stdio.h>
 #include <string.h>
 
 wip_channel_t oat_tcp_client_create(const char *fn, const ascii *host, u16 port,
@@ -18,6 +20,9 @@ wip_channel_t oat_tcp_client_create(const char *fn, const ascii *host, u16 port,
                  !host || !*host ? "no peer name" : port == 0 ? "peer port 0" : "NULL event handler");
         return NULL;
     }
+    char peer[96];
+    snprintf(peer, sizeof peer, "%s:%u", host, (unsigned)port);
+    oat_repeat_note("connect to", peer);
     oat_dest d;
     oat_dest_resolve(host, port, &d);
     oat_wip_lock();

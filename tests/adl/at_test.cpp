@@ -215,10 +215,25 @@ TEST_F(AtTest, ControlCharactersNearTheEndOfTheTracedLineAreErrorAndFitTheTrace)
     EXPECT_NE(std::string::npos, traces().find("XX\\x01Y\""));
 }
 
-TEST_F(AtTest, ConcatenatedCommandsAreErrorWithATrace)
+TEST_F(AtTest, ConcatenatedCommandsRunInOrderWithOneFinalResult)
 {
-    EXPECT_EQ("\r\nERROR\r\n", at("AT+CSQ;+CREG?"));
-    EXPECT_NE(std::string::npos, traces().find("concatenated"));
+    EXPECT_EQ("\r\n+CSQ: 99,99\r\n\r\n+CREG: 0,0\r\n\r\nOK\r\n", at("AT+CSQ;+CREG?"));
+    EXPECT_EQ("\r\nOK\r\n", at("AT+CMEE=1;AT+CREG=0;"));
+    EXPECT_EQ("\r\n+CMEE: 1\r\n\r\nOK\r\n", at("AT+CMEE?"));
+    in_task(0, [] { adl_atCmdSubscribe("AT+HELLO", hello, ADL_CMD_TYPE_PARA | 0x11); });
+    EXPECT_EQ("\r\n+HELLO: 7\r\n\r\n+CMEE: 1\r\n\r\nOK\r\n", at("AT+HELLO=7;+CMEE?"));
+}
+
+TEST_F(AtTest, ConcatenatedLineStopsAtTheFirstError)
+{
+    EXPECT_EQ("\r\nERROR\r\n", at("AT+NOPE;+CMEE=1"));
+    EXPECT_EQ("\r\n+CMEE: 0\r\n\r\nOK\r\n", at("AT+CMEE?"));
+    in_task(0, [] { adl_atCmdCreate("AT+CGSN;+NOPE", FALSE, on_rsp, "*", NULL); });
+    oat_shim_advance_ms(20);
+    ASSERT_EQ(2u, g_rsps.size());
+    EXPECT_EQ("\r\n354009001234569\r\n", g_rsps[0].text);
+    EXPECT_EQ("\r\nERROR\r\n", g_rsps[1].text);
+    EXPECT_TRUE(g_rsps[1].terminal);
 }
 
 TEST_F(AtTest, LastSubscriberWinsAndUnsubscribingGivesTheCommandBack)
@@ -298,7 +313,7 @@ TEST_F(AtTest, LinesTypedWhileACommandRunsWaitTheirTurn)
     EXPECT_TRUE(oat_at_idle());
 }
 
-TEST_F(AtTest, CmdCreateDeliversTheCaughtLineThenTheTerminalAsEventsNeverInsideTheCall)
+TEST_F(AtTest, CmdCreateDeliversOnlyTheListedLinesAsEventsNeverInsideTheCall)
 {
     oat_shim_advance_ms(3000);   // SIM ready and registered
     output();
@@ -306,14 +321,12 @@ TEST_F(AtTest, CmdCreateDeliversTheCaughtLineThenTheTerminalAsEventsNeverInsideT
         EXPECT_EQ(OK, adl_atCmdCreate("AT+CREG?", FALSE, on_rsp, "+CREG: ", NULL));
         EXPECT_TRUE(g_rsps.empty());
     });
-    ASSERT_EQ(2u, g_rsps.size());
+    oat_shim_advance_ms(100);
+    ASSERT_EQ(1u, g_rsps.size());
     EXPECT_EQ("\r\n+CREG: 0,1\r\n", g_rsps[0].text);
     EXPECT_FALSE(g_rsps[0].terminal);
     EXPECT_EQ(ADL_STR_CREG, g_rsps[0].id);
-    EXPECT_EQ("\r\nOK\r\n", g_rsps[1].text);
-    EXPECT_TRUE(g_rsps[1].terminal);
-    EXPECT_EQ(ADL_STR_OK, g_rsps[1].id);
-    EXPECT_EQ("", output());
+    EXPECT_EQ("", output());   // the unlisted OK with rspflag FALSE goes nowhere
 }
 
 TEST_F(AtTest, CmdCreateCatchesByStringIdAndStar)
@@ -324,29 +337,65 @@ TEST_F(AtTest, CmdCreateCatchesByStringIdAndStar)
         adl_atCmdCreate("ATI", FALSE, on_rsp, "*", NULL);
         adl_atCmdCreate("AT+CSQ", FALSE, on_rsp, "+CREG: ", NULL);
     });
-    ASSERT_EQ(2u + 4u + 1u, g_rsps.size());
+    oat_shim_advance_ms(100);
+    ASSERT_EQ(1u + 4u, g_rsps.size());
     EXPECT_EQ("\r\n+CREG: 0,1\r\n", g_rsps[0].text);
-    EXPECT_EQ("\r\noatemu\r\n", g_rsps[2].text);
-    EXPECT_TRUE(g_rsps[5].terminal);
-    EXPECT_EQ("\r\nOK\r\n", g_rsps[6].text);   // +CSQ: not caught, only the terminal
+    EXPECT_EQ("\r\noatemu\r\n", g_rsps[1].text);
+    EXPECT_TRUE(g_rsps[4].terminal);
 }
 
-TEST_F(AtTest, CmdCreateForwardsWhatNobodyCaughtWhenTheFlagIsTrue)
+TEST_F(AtTest, StarGetsEveryLineWithIsTerminalOnTheLast)
+{
+    in_task(0, [] { adl_atCmdCreate("ATI", FALSE, on_rsp, "*", NULL); });
+    oat_shim_advance_ms(100);
+    ASSERT_EQ(4u, g_rsps.size());
+    for (size_t i = 0; i < 3; i++)
+        EXPECT_FALSE(g_rsps[i].terminal) << i;
+    EXPECT_EQ("\r\nOK\r\n", g_rsps[3].text);
+    EXPECT_TRUE(g_rsps[3].terminal);
+}
+
+TEST_F(AtTest, ListedOkReachesTheHandler)
+{
+    in_task(0, [] { adl_atCmdCreate("AT+CGSN", FALSE, on_rsp, ADL_STR_OK, NULL); });
+    oat_shim_advance_ms(100);
+    ASSERT_EQ(1u, g_rsps.size());
+    EXPECT_EQ("\r\nOK\r\n", g_rsps[0].text);
+    EXPECT_TRUE(g_rsps[0].terminal);
+    EXPECT_EQ(ADL_STR_OK, g_rsps[0].id);
+}
+
+TEST_F(AtTest, RspflagTrueForwardsUnlistedLinesToThePort)
 {
     in_task(0, [] { adl_atCmdCreate("AT+CGSN", TRUE, nullptr, NULL); });
+    oat_shim_advance_ms(100);
     EXPECT_EQ("\r\n354009001234569\r\n\r\nOK\r\n", output());
+    // The listed OK reaches the handler, which swallows it; the IMEI line is forwarded.
+    in_task(0, [] { adl_atCmdCreate("AT+CGSN", TRUE, on_rsp, ADL_STR_OK, NULL); });
+    oat_shim_advance_ms(100);
+    EXPECT_EQ("\r\n354009001234569\r\n", output());
+    ASSERT_EQ(1u, g_rsps.size());
+    EXPECT_TRUE(g_rsps[0].terminal);
+}
+
+TEST_F(AtTest, UnlistedFinalLineWithRspflagFalseGoesNowhere)
+{
     g_forward = true;
-    in_task(0, [] { adl_atCmdCreate("AT+CGSN", FALSE, on_rsp, NULL); });
-    EXPECT_EQ("\r\nOK\r\n", output());   // only the terminal reached the handler, which forwarded it
+    in_task(0, [] { adl_atCmdCreate("AT+CGSN", FALSE, on_rsp, "+NOTHING", NULL); });
+    oat_shim_advance_ms(100);
+    EXPECT_TRUE(g_rsps.empty());
+    EXPECT_EQ("", output());
+    EXPECT_TRUE(oat_at_idle());   // the command ended all the same
 }
 
 TEST_F(AtTest, ApplicationCommandsRunInOrder)
 {
     in_task(0, [] {
-        adl_atCmdCreate("AT+CGSN", FALSE, on_rsp, NULL);
-        adl_atCmdCreate("AT+NOPE", FALSE, on_rsp, NULL);
-        adl_atCmdCreate("AT", FALSE, on_rsp, NULL);
+        adl_atCmdCreate("AT+CGSN", FALSE, on_rsp, ADL_STR_OK, NULL);
+        adl_atCmdCreate("AT+NOPE", FALSE, on_rsp, "*", NULL);
+        adl_atCmdCreate("AT", FALSE, on_rsp, "*", NULL);
     });
+    oat_shim_advance_ms(100);
     ASSERT_EQ(3u, g_rsps.size());
     EXPECT_EQ("\r\nOK\r\n", g_rsps[0].text);
     EXPECT_EQ("\r\nERROR\r\n", g_rsps[1].text);
@@ -363,12 +412,12 @@ TEST_F(AtTest, NiLaunchRoutesToTheSubscribedHandlerAndItsAnswerComesBack)
     });
     ASSERT_EQ(1u, g_calls.size());
     EXPECT_EQ(ADL_PORT_OPEN_AT_VIRTUAL_BASE, g_calls[0].port);
-    ASSERT_EQ(2u, g_rsps.size());
+    ASSERT_EQ(1u, g_rsps.size());   // only the listed line
     EXPECT_EQ("\r\n+HELLO: 5\r\n", g_rsps[0].text);
     EXPECT_EQ(&ctx, g_rsps[0].ctx);
-    EXPECT_TRUE(g_rsps[1].terminal);
     // NI 0: the modem runs it, whatever the application subscribed.
-    in_task(0, [] { adl_atCmdSendExt("AT+HELLO=5", ADL_PORT_NONE, 0, nullptr, on_rsp, NULL); });
+    in_task(0, [] { adl_atCmdSendExt("AT+HELLO=5", ADL_PORT_NONE, 0, nullptr, on_rsp, "*", NULL); });
+    oat_shim_advance_ms(100);
     EXPECT_EQ("\r\nERROR\r\n", g_rsps.back().text);
     EXPECT_EQ(1u, g_calls.size());
     EXPECT_EQ("", output());
@@ -384,9 +433,27 @@ TEST_F(AtTest, HandlerHandsItsCommandOnWithItsNiToTheModem)
 {
     g_forward = true;
     in_task(0, [] { adl_atCmdSubscribe("AT+CGSN", pass_through, ADL_CMD_TYPE_ACT); });
-    EXPECT_EQ("\r\n354009001234569\r\n\r\nOK\r\n", at("AT+CGSN"));
+    EXPECT_EQ("", at("AT+CGSN"));   // the modem answers the handed-on command after its latency
+    oat_shim_advance_ms(10);
+    EXPECT_EQ("\r\n354009001234569\r\n\r\nOK\r\n", output());
     ASSERT_EQ(2u, g_rsps.size());
     EXPECT_EQ(ADL_PORT_UART1, g_rsps[0].dest);
+    EXPECT_EQ("\r\nOK\r\n", at("AT"));   // the port is free again
+}
+
+void pass_through_listing_nothing(adl_atCmdPreParser_t *p)
+{
+    record(p);
+    adl_atCmdSendExt(p->StrData, p->Port, p->NI, nullptr, on_rsp, "+NOTHING", NULL);
+}
+
+TEST_F(AtTest, HandedOnCommandSendsUnlistedLinesToItsPort)
+{
+    in_task(0, [] { adl_atCmdSubscribe("AT+CGSN", pass_through_listing_nothing, ADL_CMD_TYPE_ACT); });
+    at("AT+CGSN");
+    oat_shim_advance_ms(10);
+    EXPECT_EQ("\r\n354009001234569\r\n\r\nOK\r\n", output());
+    EXPECT_TRUE(g_rsps.empty());
     EXPECT_EQ("\r\nOK\r\n", at("AT"));   // the port is free again
 }
 
@@ -485,3 +552,126 @@ TEST_F(AtTest, TcpPortServesOneClientAtATime)
 }
 
 }  // namespace
+
+// ---- response filters (spec §2.5, corrected): a handler gets only the lines its list names ----
+
+// The vendor's CREG polling sample as projects copy it: the list names ADL_STR_CREG only, the
+// handler reads field 2 of whatever line it gets and re-arms its poll; registered (1 or 5)
+// starts the bearer, anything else stops it. Its own assertion: never two polls in flight.
+struct CregPoll {
+    int polls = 0;
+    int in_flight = 0;
+    int assertions = 0;
+    int bearer_starts = 0;
+    bool bearer_up = false;
+};
+CregPoll g_poll;
+
+void creg_poll(u8 id, void *ctx);
+
+bool creg_handler(adl_atResponse_t *r)
+{
+    ascii field[16] = "";
+    wm_strGetParameterString(field, r->StrData, 2);
+    int stat = wm_atoi(field);
+    g_poll.in_flight--;
+    if (stat == 1 || stat == 5) {
+        if (!g_poll.bearer_up) {
+            g_poll.bearer_up = true;
+            g_poll.bearer_starts++;
+        }
+    } else {
+        g_poll.bearer_up = false;
+    }
+    adl_tmrSubscribe(FALSE, 20, ADL_TMR_TYPE_100MS, creg_poll);
+    return FALSE;
+}
+
+void creg_poll(u8 id, void *ctx)
+{
+    (void)id;
+    (void)ctx;
+    if (g_poll.in_flight != 0)
+        g_poll.assertions++;
+    g_poll.in_flight++;
+    g_poll.polls++;
+    adl_atCmdCreate("AT+CREG?", FALSE, creg_handler, ADL_STR_CREG, NULL);
+}
+
+TEST_F(AtTest, VendorCregPollMakesOnePollPerPeriodAndStartsTheBearerOnce)
+{
+    g_poll = CregPoll{};
+    in_task(0, [] { creg_poll(0, nullptr); });
+    oat_shim_advance_ms(24LL * 3600 * 1000);
+    // One chain: a poll every 2 s (plus the answer's latency), never two in flight.
+    EXPECT_EQ(0, g_poll.assertions);
+    EXPECT_GE(g_poll.polls, 24 * 1800 * 9 / 10);
+    EXPECT_LE(g_poll.polls, 24 * 1800 + 1);
+    EXPECT_EQ(1, g_poll.bearer_starts);
+    EXPECT_TRUE(g_poll.bearer_up);
+}
+
+// ---- time that moves: the modem answers an application's command after its latency ----
+
+TEST_F(AtTest, ApplicationCommandIsAnsweredAfterTheModemLatency)
+{
+    in_task(0, [] { adl_atCmdCreate("AT", FALSE, on_rsp, "*", NULL); });
+    EXPECT_TRUE(g_rsps.empty());
+    oat_shim_advance_ms(4);
+    EXPECT_TRUE(g_rsps.empty());
+    oat_shim_advance_ms(1);   // default 5 ms
+    ASSERT_EQ(1u, g_rsps.size());
+    EXPECT_EQ("\r\nOK\r\n", g_rsps[0].text);
+    EXPECT_EQ("\r\nOK\r\n", at("AT"));   // typed on the terminal: at once
+}
+
+TEST_F(AtTest, ModemLatencyIsSettable)
+{
+    oat_shim_stop();
+    const char *flags[] = { "--modem-latency=250ms", nullptr };
+    ASSERT_EQ(0, oat_shim_boot_tasks(kTasks, flags));
+    in_task(0, [] { adl_atCmdCreate("AT", FALSE, on_rsp, "*", NULL); });
+    oat_shim_advance_ms(249);
+    EXPECT_TRUE(g_rsps.empty());
+    oat_shim_advance_ms(1);
+    EXPECT_EQ(1u, g_rsps.size());
+}
+
+int g_resends;
+
+bool resend_on_error(adl_atResponse_t *r)
+{
+    if (r->IsTerminal) {
+        g_resends++;
+        adl_atCmdCreate("AT+NOPE", FALSE, resend_on_error, "*", NULL);
+    }
+    return FALSE;
+}
+
+TEST_F(AtTest, RetryLoopOfAnUnknownCommandMovesTheClock)
+{
+    g_resends = 0;
+    in_task(0, [] { adl_atCmdCreate("AT+NOPE", FALSE, resend_on_error, "*", NULL); });
+    oat_shim_advance_ms(1000);
+    EXPECT_GE(g_resends, 190);   // one answer per 5 ms of emulated time
+    EXPECT_LE(g_resends, 200);
+    EXPECT_NE(std::string::npos, traces().find("modem: unknown command AT+NOPE: ERROR"));
+}
+
+TEST_F(AtTest, CommandRepeatedMoreThan1000TimesInOneSecondIsTracedOncePerMinute)
+{
+    oat_shim_stop();
+    const char *flags[] = { "--modem-latency=900us", nullptr };
+    ASSERT_EQ(0, oat_shim_boot_tasks(kTasks, flags));
+    traces();
+    g_resends = 0;
+    in_task(0, [] { adl_atCmdCreate("AT+NOPE", FALSE, resend_on_error, "*", NULL); });
+    oat_shim_advance_ms(62 * 1000);
+    EXPECT_GT(g_resends, 62 * 1000);
+    std::string tr = traces();
+    size_t n = 0;
+    for (size_t p = tr.find("AT command AT+NOPE repeated 1001 times"); p != std::string::npos;
+         p = tr.find("AT command AT+NOPE repeated 1001 times", p + 1))
+        n++;
+    EXPECT_EQ(2u, n);   // within the first second and a minute later
+}

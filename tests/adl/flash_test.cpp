@@ -2,7 +2,9 @@
 // checks, the 30 KB object and total-space limits, erase, and the size/count queries.
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <functional>
 #include <string>
@@ -111,23 +113,79 @@ TEST_F(Flash, FlashSubscribeTwiceInOneRunIsAlreadySubscribed)
     EXPECT_EQ(1u, count(traces(), "adl_flhSubscribe: Handle \"app\" is already subscribed"));
 }
 
-TEST_F(Flash, FlashRejectsNullEmptyOrLongHandle)
+TEST_F(Flash, FlashRejectsNullEmptyOrLongerThan64CharacterHandle)
 {
     boot();
+    static const std::string h64(64, 'h'), h65(65, 'h');
     in_task([] {
         EXPECT_EQ(ADL_RET_ERR_PARAM, adl_flhSubscribe(nullptr, 1));
         EXPECT_EQ(ADL_RET_ERR_PARAM, adl_flhSubscribe("", 1));
-        EXPECT_EQ(ADL_RET_ERR_PARAM, adl_flhSubscribe("sevenCh", 1));
-        EXPECT_EQ(OK, adl_flhSubscribe("sixChr", 1));
+        EXPECT_EQ(ADL_RET_ERR_PARAM, adl_flhSubscribe(h65.c_str(), 1));
+        EXPECT_EQ(OK, adl_flhSubscribe(h64.c_str(), 1));
         EXPECT_EQ(ADL_RET_ERR_PARAM, adl_flhSubscribe("zero", 0));
-        EXPECT_EQ(ADL_RET_ERR_PARAM, adl_flhExist("sevenCh", 0));
+        EXPECT_EQ(ADL_RET_ERR_PARAM, adl_flhExist(h65.c_str(), 0));
     });
     std::string tr = traces();
     EXPECT_EQ(1u, count(tr, "adl_flhSubscribe: Handle is NULL"));
     EXPECT_EQ(1u, count(tr, "adl_flhSubscribe: Handle is empty"));
-    EXPECT_EQ(1u, count(tr, "adl_flhSubscribe: Handle \"sevenCh\" is longer than 6"));
+    EXPECT_EQ(1u, count(tr, "adl_flhSubscribe: Handle \"hhhhhhhhhhhhhhhh...\" is longer than 64"));
     EXPECT_EQ(1u, count(tr, "NbObjectsRes is 0"));
-    EXPECT_EQ(1u, count(tr, "adl_flhExist: Handle \"sevenCh\" is longer than 6"));
+    EXPECT_EQ(1u, count(tr, "adl_flhExist: Handle \"hhhhhhhhhhhhhhhh...\" is longer than 64"));
+}
+
+TEST_F(Flash, FlashHandlesOfDeployedApplicationsWorkAndSurviveReboot)
+{
+    static const char *const handles[] = { "ConfigurationString", "pubnub.subscribe",
+                                           "trace.port", "sevenCh",
+                                           "abcdefghijklmnopqrstuvwxyz012345" };
+    boot();
+    in_task([] {
+        for (const char *h : handles) {
+            u8 b[1] = { (u8)strlen(h) };
+            EXPECT_EQ(OK, adl_flhSubscribe(h, 1)) << h;
+            EXPECT_EQ(OK, adl_flhWrite(h, 0, 1, b)) << h;
+        }
+    });
+    oat_shim_stop();
+    boot();
+    in_task([] {
+        for (const char *h : handles) {
+            u8 b[1] = { 0 };
+            EXPECT_EQ(OK, adl_flhSubscribe(h, 1)) << h;
+            EXPECT_EQ(OK, adl_flhRead(h, 0, 1, b)) << h;
+            EXPECT_EQ(strlen(h), b[0]) << h;
+        }
+    });
+}
+
+TEST_F(Flash, FlashHandleBytesMapToSafeDistinctFileNames)
+{
+    // '.', '/', spaces, '%' and non-ASCII bytes; "a.b" and its encoding "a%2Eb" stay apart.
+    static const char *const handles[] = { ".", "..", "a.b", "a%2Eb", "a/b", "a b", "\xc3\xa9t\xc3\xa9",
+                                           "\x01\x7f\xff" };
+    boot();
+    in_task([] {
+        u8 i = 0;
+        for (const char *h : handles) {
+            u8 b[1] = { i++ };
+            EXPECT_EQ(OK, adl_flhSubscribe(h, 1)) << h;
+            EXPECT_EQ(OK, adl_flhWrite(h, 0, 1, b)) << h;
+        }
+        i = 0;
+        for (const char *h : handles) {
+            u8 b[1] = { 0xEE };
+            EXPECT_EQ(OK, adl_flhRead(h, 0, 1, b)) << h;
+            EXPECT_EQ(i++, b[0]) << h;
+        }
+    });
+    size_t dirs = 0;
+    for (const auto &e : std::filesystem::directory_iterator(dir_)) {
+        std::string name = e.path().filename().string();
+        for (unsigned char c : name)
+            EXPECT_TRUE(isalnum(c) || c == '_' || c == '-' || c == '%') << name;
+        dirs++;
+    }
+    EXPECT_EQ(sizeof handles / sizeof handles[0], dirs);
 }
 
 TEST_F(Flash, FlashUnsubscribedHandleIsUnknown)

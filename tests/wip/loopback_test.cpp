@@ -359,6 +359,17 @@ TEST_F(Loopback, NothingListeningGivesRefusedThenCstate)
     task([&] { EXPECT_EQ(0, wip_close(client)); });
 }
 
+TEST_F(Loopback, ConnectToOnePeerRepeatedMoreThan1000TimesInOneSecondIsTraced)
+{
+    task([&] {
+        for (int i = 0; i < 1100; i++)
+            wip_close(wip_TCPClientCreate("127.0.0.1", 999, handler, &cli_ctx));
+    });
+    std::string tr = traces();
+    EXPECT_NE(std::string::npos, tr.find("connect to 127.0.0.1:999 repeated 1001 times"));
+    EXPECT_EQ(tr.find("repeated 1001 times"), tr.rfind("repeated 1001 times")) << "once";
+}
+
 TEST_F(Loopback, AbortResetsThePeerAndLaterCallsSayAborted)
 {
     pair();

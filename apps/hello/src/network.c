@@ -33,5 +33,5 @@ static bool hello_CregResponse(adl_atResponse_t *Rsp)
 
 void hello_NetworkStart(void)
 {
-    adl_atCmdCreate("AT+CREG?", FALSE, hello_CregResponse, "+CREG: ", NULL);
+    adl_atCmdCreate("AT+CREG?", FALSE, hello_CregResponse, "*", NULL);
 }

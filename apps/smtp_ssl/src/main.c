@@ -48,7 +48,7 @@ static bool smtps_CregResponse(adl_atResponse_t *Rsp)
 
 static void smtps_NetworkStart(void)
 {
-    adl_atCmdCreate("AT+CREG?", FALSE, smtps_CregResponse, "+CREG: ", NULL);
+    adl_atCmdCreate("AT+CREG?", FALSE, smtps_CregResponse, "*", NULL);
 }
 
 static void smtps_SimHandler(u8 Event)

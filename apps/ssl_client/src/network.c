@@ -40,7 +40,7 @@ static bool sslc_CregResponse(adl_atResponse_t *Rsp)
 
 void sslc_NetworkStart(void)
 {
-    adl_atCmdCreate("AT+CREG?", FALSE, sslc_CregResponse, "+CREG: ", NULL);
+    adl_atCmdCreate("AT+CREG?", FALSE, sslc_CregResponse, "*", NULL);
 }
 
 /* The stack goes down: wip_netExit, then the next round or the end. */

@@ -46,7 +46,7 @@ static bool tcpc_CregResponse(adl_atResponse_t *Rsp)
 
 void tcpc_NetworkStart(void)
 {
-    adl_atCmdCreate("AT+CREG?", FALSE, tcpc_CregResponse, "+CREG: ", NULL);
+    adl_atCmdCreate("AT+CREG?", FALSE, tcpc_CregResponse, "*", NULL);
 }
 
 static void tcpc_BearerHandler(wip_bearer_t Br, s8 Event, void *Ctx)
