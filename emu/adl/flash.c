@@ -134,6 +134,17 @@ static bool flh_is_object_name(const char *name)
     return true;
 }
 
+/* readdir(), warning when it fails rather than ending the listing as if it were complete. */
+static struct dirent *flh_readdir(DIR *d, const char *dir)
+{
+    errno = 0;
+    struct dirent *e = readdir(d);
+    if (e == NULL && errno != 0)
+        oat_warn("flash: cannot list \"%s\": %s; the objects in it are not counted", dir,
+                 strerror(errno));
+    return e;
+}
+
 /* Sum the sizes of the object files in one handle directory, removing them when erase. */
 static u64 flh_walk_objects(const char *dir, bool erase)
 {
@@ -142,7 +153,7 @@ static u64 flh_walk_objects(const char *dir, bool erase)
     if (d == NULL)
         return 0;
     struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
+    while ((e = flh_readdir(d, dir)) != NULL) {
         if (!flh_is_object_name(e->d_name))
             continue;
         char path[FLH_PATH_MAX];
@@ -166,7 +177,7 @@ static u64 flh_scan_used(void)
     if (d == NULL)
         return 0;
     struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
+    while ((e = flh_readdir(d, flh_dir)) != NULL) {
         if (e->d_name[0] == '.')
             continue;
         char path[FLH_PATH_MAX];
