@@ -203,6 +203,20 @@ TEST_F(Gprs, GprsRejectsBadCidUndefinedContextWrongStateAndBadArguments)
     EXPECT_NE(std::string::npos, t.find("adl_gprsAct(1): the context is already activating"));
 }
 
+TEST_F(Gprs, GprsIsAnIpAddressTakesDottedQuadsOnly)
+{
+    boot();
+    in_task([] {
+        EXPECT_TRUE(adl_gprsIsAnIPAddress("10.0.0.1"));
+        EXPECT_TRUE(adl_gprsIsAnIPAddress("255.255.255.255"));
+        EXPECT_FALSE(adl_gprsIsAnIPAddress("10.0.0.300"));
+        EXPECT_FALSE(adl_gprsIsAnIPAddress("10.0.0"));
+        EXPECT_FALSE(adl_gprsIsAnIPAddress("10.0.0.1.2"));
+        EXPECT_FALSE(adl_gprsIsAnIPAddress(""));
+        EXPECT_FALSE(adl_gprsIsAnIPAddress(nullptr));
+    });
+}
+
 TEST_F(Gprs, GprsActBeforeTheSimIsReadyIsPinKo)
 {
     g_ev.clear();

@@ -65,16 +65,4 @@ TEST_F(NotProvided, EachServiceFailsWithNotSupportedAndATrace)
     expect_trace("adl_irqUnsubscribe");
 }
 
-TEST_F(NotProvided, GprsContextCallsFailButTheAddressCheckWorks)
-{
-    adl_gprsSetupParams_t p{};
-    EXPECT_EQ(ADL_RET_ERR_NOT_SUPPORTED, adl_gprsSetup(1, p));
-    expect_trace("adl_gprsSetup");
-    EXPECT_EQ(ADL_RET_ERR_NOT_SUPPORTED, adl_gprsActExt(1, ADL_PORT_UART1));
-    expect_trace("adl_gprsActExt");
-    adl_gprsInfosCid_t info{};
-    EXPECT_EQ(ADL_RET_ERR_NOT_SUPPORTED, adl_gprsGetCidInformations(1, &info));
-    EXPECT_TRUE(adl_gprsIsAnIPAddress("10.0.0.1"));
-}
-
 }  // namespace
