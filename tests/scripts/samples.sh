@@ -26,7 +26,7 @@ out=$(run_app "$build/apps/hello_legacy/hello_legacy" "$work/l" 'at+hello=2\rAT+
 expect_in "$out" "+HELLO: legacy boot 1" "adl_main style boots and answers"
 expect_in "$out" "adl_main, init type 0" "adl_main gets ADL_INIT_POWER_ON"
 
-out=$(printf '' | timeout 60 "$build/apps/hello/hello" --clock=virtual --at=none --run-for=1h \
+out=$(printf '' | timeout 60 "${runner[@]}" "$build/apps/hello/hello" --clock=virtual --at=none --run-for=1h \
       --flash-dir="$work/f" --trace=1,2 2>&1)
 expect_in "$out" "registration status 1" "SIM FULL_INIT then AT+CREG? polling reaches registration"
 expect_in "$out" "heartbeat 3600" "an hour of 1 s heartbeats in virtual time"
