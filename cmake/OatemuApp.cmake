@@ -3,7 +3,8 @@
 # Builds an Open AT project directory exactly as it is, as scripts/oatemu-build does: every .c
 # under each SOURCES entry (default src; paths relative to DIR), <dir>/inc and <dir> on the
 # include path, the SDK's C dialect, __DEBUG_APP__ and __OAT_API_VERSION__, includes whose case
-# differs from the file on disk found (one warning each, at configure time).
+# differs from the file on disk found (one warning each, at configure time). oatemu_add_test
+# (OatemuTest.cmake) builds the same sources into a GoogleTest executable.
 include(CheckCCompilerFlag)
 # A cache entry, so the functions see it from any directory that calls them.
 set(_OATEMU_APP_CMAKE_DIR "${CMAKE_CURRENT_LIST_DIR}" CACHE INTERNAL "")
@@ -27,14 +28,16 @@ function(_oatemu_dialect_flags out)
   set(${out} ${flags} PARENT_SCOPE)
 endfunction()
 
-function(oatemu_add_app name)
+# The project directory's sources and build settings (above), added to the target `name`;
+# `fn` names the calling function in messages.
+function(_oatemu_app_into name fn)
   cmake_parse_arguments(ARG "ILP32" "DIR" "SOURCES;EXCLUDE;INCLUDES;DEFINES;LIBS;COMPILE_OPTIONS"
                         ${ARGN})
   if(NOT ARG_DIR)
-    message(FATAL_ERROR "oatemu_add_app(${name}): DIR <project-dir> is required")
+    message(FATAL_ERROR "${fn}(${name}): DIR <project-dir> is required")
   endif()
   if(ARG_ILP32 AND NOT CMAKE_SIZEOF_VOID_P EQUAL 4)
-    message(FATAL_ERROR "oatemu_add_app(${name}) ILP32: this build has ${CMAKE_SIZEOF_VOID_P}-byte "
+    message(FATAL_ERROR "${fn}(${name}) ILP32: this build has ${CMAKE_SIZEOF_VOID_P}-byte "
       "pointers; configure it with -DCMAKE_TOOLCHAIN_FILE=${_OATEMU_APP_CMAKE_DIR}/i386-linux.cmake")
   endif()
   get_filename_component(dir "${ARG_DIR}" ABSOLUTE)
@@ -51,7 +54,7 @@ function(oatemu_add_app name)
     elseif(EXISTS "${s}")
       list(APPEND srcs "${s}")
     else()
-      message(FATAL_ERROR "oatemu_add_app(${name}): SOURCES ${s}: no such file or directory")
+      message(FATAL_ERROR "${fn}(${name}): SOURCES ${s}: no such file or directory")
     endif()
   endforeach()
   foreach(x ${ARG_EXCLUDE})
@@ -59,7 +62,7 @@ function(oatemu_add_app name)
     list(FILTER srcs EXCLUDE REGEX "^${x}(/.*)?$")
   endforeach()
   if(NOT srcs)
-    message(FATAL_ERROR "oatemu_add_app(${name}): no .c file under ${ARG_SOURCES} in ${dir}")
+    message(FATAL_ERROR "${fn}(${name}): no .c file under ${ARG_SOURCES} in ${dir}")
   endif()
 
   set(incs)
@@ -81,7 +84,7 @@ function(oatemu_add_app name)
                           ${incs} ${sdk_plain}
                   RESULT_VARIABLE rc)
   if(NOT rc EQUAL 0)
-    message(FATAL_ERROR "oatemu_add_app(${name}): oatemu-casefold failed")
+    message(FATAL_ERROR "${fn}(${name}): oatemu-casefold failed")
   endif()
 
   _oatemu_dialect_flags(dialect)
@@ -90,10 +93,20 @@ function(oatemu_add_app name)
     list(APPEND defs __OAT_API_VERSION__=651)
   endif()
 
-  add_executable(${name} ${srcs})
+  target_sources(${name} PRIVATE ${srcs})
   target_include_directories(${name} PRIVATE ${incs})
   target_compile_definitions(${name} PRIVATE ${defs})
-  target_compile_options(${name} PRIVATE ${dialect} -idirafter "${shadow}" ${ARG_COMPILE_OPTIONS})
+  # The dialect is the application's C; test files beside it (oatemu_add_test) are C++.
+  target_compile_options(${name} PRIVATE "$<$<COMPILE_LANGUAGE:C>:${dialect}>"
+                         -idirafter "${shadow}" ${ARG_COMPILE_OPTIONS})
   set_target_properties(${name} PROPERTIES C_STANDARD 11 C_EXTENSIONS ON)
-  target_link_libraries(${name} PRIVATE oatemu::oatemu ${ARG_LIBS})
+  target_link_libraries(${name} PRIVATE ${ARG_LIBS})
 endfunction()
+
+function(oatemu_add_app name)
+  add_executable(${name})
+  _oatemu_app_into(${name} oatemu_add_app ${ARGN})
+  target_link_libraries(${name} PRIVATE oatemu::oatemu)
+endfunction()
+
+include("${CMAKE_CURRENT_LIST_DIR}/OatemuTest.cmake")

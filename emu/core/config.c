@@ -434,3 +434,8 @@ const oat_config *oat_cfg(void)
 {
     return &active;
 }
+
+int oat_config_set_active(const char *name, const char *value, char *err, size_t errlen)
+{
+    return oat_config_set(&active, name, value, err, errlen);
+}

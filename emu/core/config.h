@@ -51,5 +51,8 @@ int oat_host_map_entry(const char *entry, size_t len, oat_host_map_item *out);
 
 void oat_config_activate(const oat_config *c);
 const oat_config *oat_cfg(void);
+/* Change one option of the running module (the test kit's world controls); only options
+ * read when used, as "bearer", take effect. Call it in a task. Returns 0 or -1 (err filled). */
+int oat_config_set_active(const char *name, const char *value, char *err, size_t errlen);
 
 #endif

@@ -1,6 +1,7 @@
 /* main.c: the process entry point linked into every application. It finds the
- * application's entry declaration (task table or adl_main), reads the configuration,
+ * application's entry declaration (host/entry.c), reads the configuration,
  * runs one module until it stops, and exits with the module's code. */
+#include "host/entry.h"
 #include "host/module.h"
 #include "core/config.h"
 #include "core/loop.h"
@@ -11,11 +12,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
-
-/* The application defines one of these; both are optional at link time. */
-#pragma weak adl_InitTasks
-#pragma weak adl_main
-#pragma weak wm_apmCustomStackSize
 
 /* SIGTERM, SIGINT and SIGHUP stop the module as --run-for does (pending AT output is
  * written), exit code 128 + the signal; a second one ends the process at once. Blocked in
@@ -70,16 +66,10 @@ int main(int argc, char **argv)
         fprintf(stderr, "%s: %s\n", app, err);
         return 2;
     }
-    oat_boot boot = { NULL, NULL, 0 };
-    if (adl_InitTasks)
-        boot.tasks = adl_InitTasks;
-    else if (adl_main)
-        boot.main_fn = adl_main;
-    if (adl_InitTasks && adl_main)
+    oat_boot boot;
+    if (oat_app_entry(&boot))
         fprintf(stderr, "%s: both adl_InitTasks[] and adl_main() are defined; the task table "
                 "is used (the module forbids declaring both)\n", app);
-    if (!boot.tasks && &wm_apmCustomStackSize)
-        boot.main_stack = wm_apmCustomStackSize;
     block_stop_signals();
     rc = oat_module_start(&cfg, &boot, err, sizeof err);
     if (rc == OAT_MODULE_BAD_CONFIG) {

@@ -698,6 +698,15 @@ s8 wip_bearerStop(wip_bearer_t br)
 
 /* ---- the PDP context under the GPRS bearer ---- */
 
+/* Lock held: a connected br goes down now, as the network losing it. */
+static void drop_now(struct wip_bearer_ *br)
+{
+    cancel_alarm(br);
+    br_ev *drop = new_ev(br, EV_DROP);
+    if (drop)
+        arm(br, drop, 0);
+}
+
 static void context_lost_on_loop(void *arg)
 {
     int cid = (int)(intptr_t)arg;
@@ -705,10 +714,7 @@ static void context_lost_on_loop(void *arg)
     struct wip_bearer_ *br = bearers[K_GPRS];
     if (br && br->state == BR_CONNECTED && (int)br->num[WIP_BOPT_GPRS_CID] == cid) {
         oat_info("bearer GPRS: its context %d was deactivated outside WIP", cid);
-        cancel_alarm(br);
-        br_ev *drop = new_ev(br, EV_DROP);
-        if (drop)
-            arm(br, drop, 0);
+        drop_now(br);
     }
     oat_wip_unlock();
 }
@@ -717,4 +723,19 @@ static void context_lost_on_loop(void *arg)
 void oat_bearer_gprs_context_lost(int cid)
 {
     oat_loop_call(context_lost_on_loop, (void *)(intptr_t)cid);
+}
+
+int oat_bearer_drop_connected(void)
+{
+    int dropped = 0;
+    oat_wip_lock();
+    for (int k = 0; k < K_COUNT; k++) {
+        if (bearers[k] && bearers[k]->state == BR_CONNECTED) {
+            oat_info("bearer %s: dropped by the test", kind_names[k]);
+            drop_now(bearers[k]);
+            dropped++;
+        }
+    }
+    oat_wip_unlock();
+    return dropped;
 }

@@ -212,6 +212,9 @@ bool oat_net_ready(const char *fn);          /* wip_netInit done; else a trace (
 bool oat_bearer_ip_up(void);
 /* wip_netExit and module stop: close every bearer silently, free them (lock held). */
 void oat_bearer_reset(void);
+/* Every connected bearer drops now, as with --bearer=drop= (the test kit's world control;
+ * no lock held). Returns how many. */
+int oat_bearer_drop_connected(void);
 /* The last bearer went down (lock held): every channel on the host network gets
  * WIP_CEV_ERROR / WIP_CERR_NETWORK_UNREACHABLE (channel.c). */
 void oat_chan_network_lost(void);

@@ -1,0 +1,71 @@
+/* world.c: the test kit's controls of the emulated world (include/oatemu/testing.h): the
+ * bearer's behaviour and a network loss, the RTC, the SIM's state. What changes the module
+ * runs in its first task, as an application handler would, so it never races the module. */
+#include "oatemu/testing.h"
+#include "adl/at_internal.h"
+#include "adl/rtc_internal.h"
+#include "core/config.h"
+#include "core/log.h"
+#include "wip/bearer_config.h"
+#include "wip/wip_internal.h"
+
+typedef struct {
+    const char *spec;
+    int rc;
+} bearer_change;
+
+static void set_bearer_in_task(void *arg)
+{
+    bearer_change *c = arg;
+    char err[256];
+    c->rc = oat_config_set_active("bearer", c->spec, err, sizeof err);
+    if (c->rc != 0)
+        oat_warn("oatemu_set_bearer: %s", err);
+}
+
+int oatemu_set_bearer(const char *spec)
+{
+    bearer_change c = { spec ? spec : "", -1 };
+    if (oatemu_in_task(0, set_bearer_in_task, &c) != 0)
+        return -1;
+    return c.rc;
+}
+
+static void drop_in_task(void *arg)
+{
+    *(int *)arg = oat_bearer_drop_connected();
+}
+
+int oatemu_bearer_drop(void)
+{
+    int dropped = -1;
+    if (oatemu_in_task(0, drop_in_task, &dropped) != 0)
+        return -1;
+    oatemu_settle();   /* the drop events the alarms posted */
+    return dropped;
+}
+
+static void set_rtc_in_task(void *arg)
+{
+    oat_rtc_set_seconds(*(long long *)arg);
+}
+
+int oatemu_set_rtc(long long seconds)
+{
+    return oatemu_in_task(0, set_rtc_in_task, &seconds);
+}
+
+long long oatemu_rtc(void)
+{
+    return oat_rtc_seconds();
+}
+
+const char *oatemu_sim_cpin(void)
+{
+    return oat_sim_cpin_text();
+}
+
+bool oatemu_sim_ready(void)
+{
+    return oat_sim_is_ready();
+}
