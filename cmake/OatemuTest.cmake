@@ -4,8 +4,8 @@
 # A GoogleTest executable of an Open AT project's sources, built as oatemu_add_app builds them
 # (APP_SOURCES is its SOURCES: default src), with the test files, linked with oatemu::testing
 # (include/oatemu/testing.h, oatemu/gtest.h) and GoogleTest's main; every test is registered
-# with ctest (gtest_discover_tests). Included by OatemuApp.cmake, so it comes with
-# add_subdirectory(oatemu) and with find_package(oatemu).
+# with ctest (gtest_discover_tests; the project calls enable_testing() at its top). Included by
+# OatemuApp.cmake, so it comes with add_subdirectory(oatemu) and with find_package(oatemu).
 function(oatemu_add_test name)
   cmake_parse_arguments(T "ILP32" "APP_DIR"
     "SOURCES;APP_SOURCES;EXCLUDE;INCLUDES;DEFINES;LIBS;COMPILE_OPTIONS;PROPERTIES" ${ARGN})
@@ -19,7 +19,6 @@ function(oatemu_add_test name)
     find_package(GTest REQUIRED)
   endif()
   include(GoogleTest)
-  enable_testing()
 
   set(app DIR "${T_APP_DIR}")
   if(T_APP_SOURCES)
