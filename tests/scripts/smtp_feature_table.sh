@@ -8,7 +8,15 @@ source "$(dirname "$0")/common.bash"
 src=$1 build=$2
 doc=$src/docs/smtp.md
 [ -f "$doc" ] || fail "no $doc"
-registered=$(cd "$build" && ctest -N | sed -n 's/^ *Test *#[0-9]*: //p')
+# The registered names come from the suites' executables (--gtest_list_tests, what
+# gtest_discover_tests registers), not from `ctest -N`: ctest -N reads the build tree's
+# CTestTestfile.cmake and the per-suite *_include.cmake files, which a CMake re-run (e.g. a
+# `cmake --build` of another check started during the parallel ctest) rewrites in place; a
+# listing taken then lacked whole suites ("names SmtpModern..., which ctest does not know").
+registered=$(find "$build/tests" "$build/examples" -maxdepth 2 -name '*_test' -type f -perm -u+x \
+               -exec {} --gtest_list_tests \; |
+             awk '/^[^ ]/ { suite = $1; next } /^  [^ ]/ { print suite $1 }')
+[ -n "$registered" ] || fail "no GoogleTest executable under $build/tests"
 rows=0 named=0
 while IFS= read -r row; do
   # | feature | curl | msmtp | lwIP | ip_app_smtp | oatemu | proved by |
