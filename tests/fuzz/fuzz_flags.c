@@ -6,17 +6,6 @@
 #include "core/config.h"
 #include "wip/bearer_config.h"
 
-static oat_config defaults;
-
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-    (void)argc;
-    (void)argv;
-    fuzz_quiet_log();
-    oat_config_defaults(&defaults, "fuzz_flags");
-    return 0;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     char *text = fuzz_text(data, size);
@@ -44,7 +33,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char *eq = strchr(text, '=');
     if (eq) {
         *eq = '\0';
-        oat_config c = defaults;
+        oat_config c;
+        oat_config_defaults(&c, "fuzz_flags");
         if (oat_config_set(&c, text, eq + 1, err, sizeof err) != 0)
             FUZZ_CHECK(strlen(err) < sizeof err);
     }

@@ -1,5 +1,6 @@
 /* fuzz_input.h: what every harness of tests/fuzz needs: the input as a C string, a check that
- * aborts with its text (a libFuzzer finding), and emulator diagnostics sent to /dev/null. */
+ * aborts with its text (a libFuzzer finding), and emulator diagnostics sent to /dev/null.
+ * Included once per harness: it defines the harness's libFuzzer initialization. */
 #ifndef OAT_FUZZ_INPUT_H
 #define OAT_FUZZ_INPUT_H
 
@@ -30,10 +31,14 @@ static inline char *fuzz_text(const uint8_t *data, size_t size)
 }
 
 /* Warnings and the call log (on: its formatting of hostile text is fuzzed too) to /dev/null. */
-static inline void fuzz_quiet_log(void)
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
+    (void)argc;
+    (void)argv;
     FUZZ_CHECK(oat_log_open("/dev/null") == 0);
     oat_calls_enabled = true;
+    return 0;
 }
 
 #endif

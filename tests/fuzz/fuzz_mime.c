@@ -6,14 +6,6 @@
 #include "wip/base64.h"
 #include "wip/smtp_internal.h"
 
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-    (void)argc;
-    (void)argv;
-    fuzz_quiet_log();
-    return 0;
-}
-
 /* AUTH's one-block base64: decode(encode(x)) == x, and a buffer one byte short is refused. */
 static void check_base64_block(const uint8_t *in, size_t len)
 {

@@ -5,14 +5,6 @@
 
 #include "fuzz_input.h"
 
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-    (void)argc;
-    (void)argv;
-    fuzz_quiet_log();
-    return 0;
-}
-
 static void check_parameters(const char *src, size_t len)
 {
     char *param = malloc(len + 1);     /* a parameter is never longer than its response */
