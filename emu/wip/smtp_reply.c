@@ -18,7 +18,9 @@ void oat_smtp_reader_reset(oat_smtp_reader *r)
 static bool take_line(oat_smtp_reader *r)
 {
     const char *l = r->line;
-    bool ok = r->len >= 3 && isdigit((unsigned char)l[0]) && isdigit((unsigned char)l[1]) &&
+    /* RFC 5321 section 4.2: a reply code is 2-5, then 0-5, then 0-9. Any three digits let
+     * "000-a" and then "250 b" through as one 250 reply (code 0 reads as no code yet). */
+    bool ok = r->len >= 3 && l[0] >= '2' && l[0] <= '5' && l[1] >= '0' && l[1] <= '5' &&
               isdigit((unsigned char)l[2]) && (r->len == 3 || l[3] == ' ' || l[3] == '-');
     if (!ok) {
         r->code = -1;

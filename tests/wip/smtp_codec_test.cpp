@@ -150,6 +150,23 @@ TEST(SmtpReply, AContinuationWithAnotherCodeIsNotSmtpEvenAfterAnEmptyText)
     EXPECT_EQ("ok", r.text);
 }
 
+// Found by tests/fuzz/fuzz_smtp_reply: "070" was read as code 70, and "000-" lines as no code
+// yet, so that a 250 line after them made one 250 reply.
+TEST(SmtpReply, ACodeOutsideRfc5321sDigitsIsNotSmtp)
+{
+    for (const char *wire : { "070 5.7.8 A\r\n", "000 ok\r\n", "199 x\r\n", "600 x\r\n",
+                              "260 x\r\n", "2a0 x\r\n" }) {
+        Reply r = read_all(wire);
+        EXPECT_TRUE(r.complete) << wire;
+        EXPECT_EQ(-1, r.code) << wire;
+    }
+    Reply r = read_all("000-a\r\n250 b\r\n");
+    EXPECT_TRUE(r.complete);
+    EXPECT_EQ(-1, r.code) << "the lines of one reply share one valid code";
+    for (const char *wire : { "200 a\r\n", "559 a\r\n", "354 a\r\n" })
+        EXPECT_GT(read_all(wire).code, 0) << wire;
+}
+
 TEST(SmtpReply, ALineOverTheLimitIsNotSmtpAtOnce)
 {
     Reply r = read_all("220 " + std::string(100 * 1024, 'x'));
