@@ -406,7 +406,7 @@ static host_tp *tp_new(oat_chan *c, int fd)
     return t;
 }
 
-void oat_tcp_host_connect(oat_chan *c, const char *host, uint16_t port)
+void oat_tcp_host_connect(const char *fn, oat_chan *c, const char *host, uint16_t port)
 {
     host_tp *t = tp_new(c, -1);
     if (!t) {
@@ -416,8 +416,9 @@ void oat_tcp_host_connect(oat_chan *c, const char *host, uint16_t port)
     snprintf(t->peer, sizeof t->peer, "%s", host);
     t->peer_port = port;
     if (!oat_bearer_ip_up()) {
-        oat_warn("wip_TCPClientCreate: %s:%u is on the host network and no bearer is up "
-                 "(WIP_CERR_NETWORK_UNREACHABLE); only 127.0.0.1 works without one", host, port);
+        oat_warn("%s: %s:%u is on the host network and no bearer is up "
+                 "(WIP_CERR_NETWORK_UNREACHABLE); only 127.0.0.1 works without one", fn, host,
+                 port);
         oat_chan_fail(c, WIP_CERR_NETWORK_UNREACHABLE);
         return;
     }
