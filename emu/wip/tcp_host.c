@@ -20,8 +20,8 @@
 #include <unistd.h>
 
 typedef struct {
+    oat_tp_ref life;         /* held by the channel + a lookup in flight */
     oat_chan *chan;          /* NULL once the channel let go */
-    int refs;                /* the channel + a lookup in flight */
     int fd;
     bool watched;
     short events;
@@ -63,25 +63,12 @@ static void reply_came(host_tp *t)
     oat_io_hold(OAT_WIP_HOST_QUIET_US);
 }
 
-static void tp_unref(host_tp *t)
+/* The channel let go: the socket goes (on the I/O thread). */
+static void close_socket(oat_tp_ref *r)
 {
-    if (--t->refs > 0)
-        return;
-    oat_io_wait_end(t->reply_wait);
-    if (t->fd >= 0) {
-        if (t->watched)
-            oat_io_del(t->fd);
-        close(t->fd);
-    }
-    free(t);
-}
-
-/* On the I/O thread (or with no I/O thread any more): drop the socket. */
-static void teardown(void *arg)
-{
-    oat_wip_lock();
-    tp_unref(arg);
-    oat_wip_unlock();
+    host_tp *t = (host_tp *)r;
+    oat_host_fd_close(&t->fd, t->watched);
+    t->watched = false;
 }
 
 int oat_tcp_errno_to_cerr(int e)
@@ -383,7 +370,7 @@ static void resolved(void *arg, int err, const struct sockaddr *addr, socklen_t 
             }
         }
     }
-    tp_unref(t);
+    oat_tp_let_go(&t->life);
     oat_wip_unlock();
 }
 
@@ -397,8 +384,8 @@ static host_tp *tp_new(oat_chan *c, int fd)
     if (!t)
         return NULL;
     connections++;
+    oat_tp_ref_init(&t->life, close_socket);
     t->chan = c;
-    t->refs = 1;
     t->fd = fd;
     t->reply_wait = -1;
     c->tp = t;
@@ -424,7 +411,7 @@ void oat_tcp_host_connect(const char *fn, oat_chan *c, const char *host, uint16_
     }
     t->connecting = true;
     oat_io_pending_add(1);
-    t->refs++;
+    oat_tp_hold(&t->life);
     oat_resolve(host, port, AF_UNSPEC, resolved, t);
 }
 
@@ -568,10 +555,7 @@ static void host_destroy(oat_chan *c)
     t->reply_wait = -1;
     t->chan = NULL;
     c->tp = NULL;
-    if (oat_loop_running() && !oat_loop_is_current())
-        oat_loop_call(teardown, t);
-    else
-        tp_unref(t);
+    oat_tp_end(&t->life);
 }
 
 const oat_chan_ops oat_tcp_host_ops = {
@@ -611,8 +595,8 @@ int oat_tcp_host_listen(oat_chan *server, uint16_t host_port)
         close(fd);
         return WIP_CERR_MEMORY;
     }
+    oat_tp_ref_init(&t->life, close_socket);
     t->chan = server;
-    t->refs = 1;
     t->fd = fd;
     t->reply_wait = -1;
     t->listener = true;
@@ -658,8 +642,5 @@ void oat_tcp_host_unlisten(oat_chan *server)
         return;
     t->chan = NULL;
     server->tp = NULL;
-    if (oat_loop_running() && !oat_loop_is_current())
-        oat_loop_call(teardown, t);
-    else
-        tp_unref(t);
+    oat_tp_end(&t->life);
 }

@@ -7,6 +7,7 @@
 #define OAT_WIP_INTERNAL_H
 
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <netinet/in.h>
 #include "wip.h"
@@ -222,6 +223,28 @@ void oat_chan_abort_inner(oat_chan *outer);
 /* channel.c, when an adopted channel's last reference went and it was freed: its outer lets
  * go of it and is released. */
 void oat_chan_inner_gone(oat_chan *outer);
+
+/* ---- transport blocks that outlive their channel (tp_ref.c) ----
+ * The transport state of a host channel stays while work in flight still refers to it (a
+ * name lookup, an armed alarm, its descriptors' callbacks on the I/O thread). It counts its
+ * holders, atomically (an alarm's drop lets go without the WIP lock), and the last one frees
+ * it. The struct is the first member of the malloc'd block. */
+typedef struct oat_tp_ref oat_tp_ref;
+struct oat_tp_ref {
+    atomic_int holders;
+    void (*close_fds)(oat_tp_ref *r);   /* closes the block's host descriptors */
+};
+/* One holder, the channel; close_fds NULL: the block has no descriptors. */
+void oat_tp_ref_init(oat_tp_ref *r, void (*close_fds)(oat_tp_ref *r));
+void oat_tp_hold(oat_tp_ref *r);
+void oat_tp_let_go(oat_tp_ref *r);
+/* The channel let go (its destroy, lock held): the block's descriptors are closed on the I/O
+ * thread, where their callbacks run (at once when this is that thread or no loop runs),
+ * then the channel's hold goes. */
+void oat_tp_end(oat_tp_ref *r);
+/* Close a host descriptor the I/O thread may watch (on that thread, or with none running);
+ * *fd becomes -1. Safe on -1. */
+void oat_host_fd_close(int *fd, bool watched);
 
 /* ---- transport timers (chan_timer.c), lock held ---- */
 typedef struct oat_alarm oat_alarm;
