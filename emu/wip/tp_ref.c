@@ -9,18 +9,18 @@
 
 void oat_tp_ref_init(oat_tp_ref *r, void (*close_fds)(oat_tp_ref *r))
 {
-    atomic_init(&r->holders, 1);
+    __atomic_store_n(&r->holders, 1, __ATOMIC_RELAXED);
     r->close_fds = close_fds;
 }
 
 void oat_tp_hold(oat_tp_ref *r)
 {
-    atomic_fetch_add(&r->holders, 1);
+    __atomic_fetch_add(&r->holders, 1, __ATOMIC_RELAXED);
 }
 
 void oat_tp_let_go(oat_tp_ref *r)
 {
-    if (atomic_fetch_sub(&r->holders, 1) == 1)
+    if (__atomic_fetch_sub(&r->holders, 1, __ATOMIC_ACQ_REL) == 1)
         free(r);
 }
 

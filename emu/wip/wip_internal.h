@@ -7,7 +7,6 @@
 #define OAT_WIP_INTERNAL_H
 
 #include <stdarg.h>
-#include <stdatomic.h>
 #include <stdint.h>
 #include <netinet/in.h>
 #include "wip.h"
@@ -231,7 +230,7 @@ void oat_chan_inner_gone(oat_chan *outer);
  * it. The struct is the first member of the malloc'd block. */
 typedef struct oat_tp_ref oat_tp_ref;
 struct oat_tp_ref {
-    atomic_int holders;
+    int holders;                        /* atomic builtins only (tp_ref.c) */
     void (*close_fds)(oat_tp_ref *r);   /* closes the block's host descriptors */
 };
 /* One holder, the channel; close_fds NULL: the block has no descriptors. */
