@@ -509,7 +509,7 @@ static int host_shutdown(oat_chan *c, bool rd, bool wr)
     host_tp *t = tp_of(c);
     if (rd && !c->rd_shut) {
         c->rd_shut = true;
-        c->rcv.count = c->rcv.head = 0;
+        oat_ring_consume(&c->rcv, c->rcv.count);   /* what arrived is dropped */
     }
     if (wr && !c->wr_shut) {
         c->wr_shut = true;
