@@ -161,10 +161,13 @@ static void chan_unref(oat_chan *c)
     if (--c->refs > 0)
         return;
     chan_unlink(c);
+    oat_chan *outer = c->outer;
     if (c->finalizer)
         oat_post(c->owner, finalize_event, c, finalize_drop);
     else
         chan_free(c);
+    if (outer)
+        oat_chan_inner_gone(outer);
 }
 
 void oat_chan_ref(oat_chan *c)
@@ -326,7 +329,7 @@ void oat_chan_fail(oat_chan *c, s32 errnum)
     oat_chan_event(c, WIP_CEV_ERROR, errnum);
 }
 
-void oat_chan_peer_closed(oat_chan *c)
+void oat_chan_peer_ended(oat_chan *c, wip_event_kind_t kind)
 {
     if (c->peer_closed)
         return;
@@ -334,7 +337,12 @@ void oat_chan_peer_closed(oat_chan *c)
     if (c->last_error != 0 || c->app_closed)
         return;
     c->state = WIP_CSTATE_TO_CLOSE;
-    oat_chan_event(c, WIP_CEV_PEER_CLOSE, 0);
+    oat_chan_event(c, kind, 0);
+}
+
+void oat_chan_peer_closed(oat_chan *c)
+{
+    oat_chan_peer_ended(c, WIP_CEV_PEER_CLOSE);
 }
 
 void oat_chan_network_lost(void)
@@ -559,10 +567,11 @@ void oat_chan_reset(bool module_stop)
         return;
     }
     /* From the head each time: ending one channel may free another (an SSL channel and
-     * the TCP channel under it). */
+     * the TCP channel under it). An inner channel goes with its outer, unless that one is
+     * finishing already. */
     for (;;) {
         oat_chan *c = all_chans;
-        while (c && c->app_closed)
+        while (c && (c->app_closed || (c->outer && !c->outer->app_closed)))
             c = c->next_all;
         if (!c)
             break;

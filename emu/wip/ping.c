@@ -14,7 +14,6 @@
 #include <errno.h>
 #include <netinet/ip_icmp.h>
 #include <poll.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,8 +40,8 @@ typedef struct {
 } ticket;
 
 struct ping_tp {
+    oat_tp_ref life;         /* held by the channel + armed alarms + lookups */
     oat_chan *chan;          /* NULL once the channel let go (WIP lock) */
-    atomic_int refs;         /* the channel (then the fd teardown) + armed alarms + lookups */
     oat_task *owner;         /* fixed at creation: alarms post here without the WIP lock */
     uint32_t repeat, interval_ms, timeout_ms, size;
     bool module;             /* 127.0.0.1: the module answers itself */
@@ -68,12 +67,6 @@ static const char *chan_name(const oat_chan *c)
     return oat_chan_name(c, name, sizeof name);
 }
 
-static void tp_unref(ping_tp *t)
-{
-    if (atomic_fetch_sub(&t->refs, 1) == 1)
-        free(t);
-}
-
 /* ---- alarms ---- */
 
 static void tick_event(void *arg);
@@ -81,7 +74,7 @@ static void tick_event(void *arg);
 static void tick_drop(void *arg)
 {
     ticket *k = arg;
-    tp_unref(k->t);
+    oat_tp_let_go(&k->t->life);
     free(k);
 }
 
@@ -97,7 +90,7 @@ static void disarm(ping_tp *t)
     t->gen++;
     if (t->alarm && oat_alarm_cancel(t->alarm)) {
         free(t->armed);
-        tp_unref(t);
+        oat_tp_let_go(&t->life);
     }
     t->alarm = NULL;
     t->armed = NULL;
@@ -112,13 +105,13 @@ static void arm(ping_tp *t, int64_t due_us, tick_kind kind)
         return;
     }
     *k = (ticket){ t, t->gen, kind };
-    atomic_fetch_add(&t->refs, 1);
+    oat_tp_hold(&t->life);
     t->armed = k;
     t->alarm = oat_alarm_start(due_us, tick_fire, k);
     if (!t->alarm) {
         t->armed = NULL;
         free(k);
-        tp_unref(t);
+        oat_tp_let_go(&t->life);
         oat_chan_fail(t->chan, WIP_CERR_MEMORY);
     }
 }
@@ -249,7 +242,7 @@ static void tick_event(void *arg)
         }
     }
     oat_wip_unlock();
-    tp_unref(t);
+    oat_tp_let_go(&t->life);
     free(k);
 }
 
@@ -341,7 +334,7 @@ static void resolved(void *arg, int err, const struct sockaddr *sa, socklen_t sa
         }
     }
     oat_wip_unlock();
-    tp_unref(t);
+    oat_tp_let_go(&t->life);
 }
 
 static void start(oat_chan *c, ping_tp *t, const char *host, const char *fn)
@@ -373,7 +366,7 @@ static void start(oat_chan *c, ping_tp *t, const char *host, const char *fn)
         go(c, t);
         return;
     }
-    atomic_fetch_add(&t->refs, 1);
+    oat_tp_hold(&t->life);
     oat_resolve(d.host, 0, AF_INET, resolved, t);
 }
 
@@ -459,20 +452,12 @@ static int ping_abort(oat_chan *c)
     return 0;
 }
 
-/* On the I/O thread (or with no I/O thread any more): drop the sockets, then the channel's
- * reference. */
-static void teardown(void *arg)
+/* The channel let go: the ICMP socket and the timerfd go (on the I/O thread). */
+static void close_sockets(oat_tp_ref *r)
 {
-    ping_tp *t = arg;
-    if (t->fd >= 0) {
-        oat_io_del(t->fd);
-        close(t->fd);
-    }
-    if (t->tfd >= 0) {
-        oat_io_del(t->tfd);
-        close(t->tfd);
-    }
-    tp_unref(t);
+    ping_tp *t = (ping_tp *)r;
+    oat_host_fd_close(&t->fd, true);
+    oat_host_fd_close(&t->tfd, true);
 }
 
 static void ping_destroy(oat_chan *c)
@@ -483,10 +468,7 @@ static void ping_destroy(oat_chan *c)
     stop_requests(t);
     t->chan = NULL;
     c->tp = NULL;
-    if (oat_loop_running() && !oat_loop_is_current() && (t->fd >= 0 || t->tfd >= 0))
-        oat_loop_call(teardown, t);
-    else
-        teardown(t);
+    oat_tp_end(&t->life);
 }
 
 static const oat_chan_ops ping_ops = {
@@ -519,8 +501,8 @@ static wip_channel_t ping_create(const char *fn, const ascii *host, wip_eventHan
         return NULL;
     }
     ping_tp *t = c->tp;
+    oat_tp_ref_init(&t->life, close_sockets);
     t->chan = c;
-    atomic_init(&t->refs, 1);
     t->owner = c->owner;
     t->repeat = PING_DEFAULT_REPEAT;
     t->interval_ms = PING_DEFAULT_INTERVAL_MS;

@@ -134,22 +134,20 @@ static void refused(oat_chan *s, smtp_tp *t, const char *what)
 
 /* Into the connection: a TCP channel takes what fits, an SSL channel all or -1 and at most
  * WIP_SSL_WRITE_MAX per write. */
-int oat_smtp_conn_write(oat_chan *in, const void *buf, size_t len)
+int oat_smtp_conn_write(oat_chan *s, const void *buf, size_t len)
 {
-    if (!in || in->state != WIP_CSTATE_READY || len == 0)
+    if (oat_chan_inner_state(s) != WIP_CSTATE_READY || len == 0)
         return 0;
     if (len > WIP_SSL_WRITE_MAX)
         len = WIP_SSL_WRITE_MAX;
-    if (in->ops->write)
-        return in->ops->write(in, buf, (uint32_t)len, NULL);
-    return oat_stream_write(in, buf, (uint32_t)len);
+    return oat_chan_inner_write(s, buf, (uint32_t)len);
 }
 
-static void flush_out(smtp_tp *t)
+static void flush_out(oat_chan *s, smtp_tp *t)
 {
-    if (!t->inner || t->out_len == 0 || t->inner->state != WIP_CSTATE_READY)
+    if (t->out_len == 0)
         return;
-    int n = oat_smtp_conn_write(t->inner, t->out, t->out_len);
+    int n = oat_smtp_conn_write(s, t->out, t->out_len);
     if (n > 0) {
         memmove(t->out, t->out + n, t->out_len - (size_t)n);
         t->out_len -= (size_t)n;
@@ -171,7 +169,7 @@ static void send_cmd(oat_chan *s, const char *fmt, ...)
     t->out[t->out_len++] = '\r';
     t->out[t->out_len++] = '\n';
     if (!t->grouping || sizeof t->out - t->out_len < 600)
-        flush_out(t);
+        flush_out(s, t);
     oat_smtp_start_timer(s, t);
 }
 
@@ -317,7 +315,7 @@ static void start_mail(oat_chan *s, smtp_tp *t, const char *from)
         if (!t->bdat)
             send_cmd(s, "DATA");
         t->grouping = false;
-        flush_out(t);
+        flush_out(s, t);
     }
 }
 
@@ -342,20 +340,17 @@ static void start_body(oat_chan *s, smtp_tp *t)
     oat_smtp_pump(s);
 }
 
-static void inner_event(wip_event_t *ev, void *ctx);
-static void inner_released(void *ctx);
-
 /* 220 to STARTTLS: TLS over the same connection, then EHLO again. */
 static void start_tls(oat_chan *s, smtp_tp *t)
 {
     char name[48];
-    oat_chan *ssl = oat_ssl_wrap(name_of(s, name, sizeof name), t->inner, t->server, inner_event, s);
+    name_of(s, name, sizeof name);
+    oat_chan *ssl = oat_ssl_wrap(name, oat_chan_inner(s), t->server, oat_chan_inner_handler, s);
     if (!ssl) {
         session_fail(s, t, WIP_SMTP_ERR_TLS, "TLS cannot start (wip_SSLInit first)");
         return;
     }
-    ssl->finalizer = inner_released;
-    t->inner = ssl;
+    oat_chan_adopt(s, ssl, name);
     t->tls = true;
     t->st = ST_TLS_WAIT;
     oat_smtp_reader_reset(&t->rd);
@@ -463,8 +458,7 @@ static void on_reply(oat_chan *s, smtp_tp *t)
         break;
     case ST_QUIT:
         stop_timer(t);
-        if (t->inner && !t->inner->app_closed)
-            oat_chan_close(t->inner);
+        oat_chan_close_inner(s);
         break;
     default:
         break;
@@ -474,9 +468,9 @@ static void on_reply(oat_chan *s, smtp_tp *t)
 void oat_smtp_pump(oat_chan *s)
 {
     smtp_tp *t = s->tp;
-    flush_out(t);
-    if ((t->st != ST_BODY && t->st != ST_BDAT && t->st != ST_END) || !t->data || !t->inner ||
-        t->inner->state != WIP_CSTATE_READY)
+    flush_out(s, t);
+    if ((t->st != ST_BODY && t->st != ST_BDAT && t->st != ST_END) || !t->data ||
+        oat_chan_inner_state(s) != WIP_CSTATE_READY)
         return;
     if (t->bdat)
         oat_smtp_pump_bdat(s, t, t->data);
@@ -488,8 +482,7 @@ static void read_replies(oat_chan *s, smtp_tp *t)
 {
     char buf[2048];
     int n;
-    while (t->inner && !t->inner->app_closed &&
-           (n = oat_stream_read(t->inner, buf, sizeof buf)) > 0) {
+    while ((n = oat_chan_inner_read(s, buf, sizeof buf)) > 0) {
         size_t off = 0;
         while (off < (size_t)n) {
             bool complete;
@@ -508,12 +501,11 @@ static void read_replies(oat_chan *s, smtp_tp *t)
     }
 }
 
-static void inner_event(wip_event_t *ev, void *ctx)
+/* Events of the connection (TCP or SSL), in the owner task, lock held. */
+static void session_inner_event(oat_chan *s, const wip_event_t *ev)
 {
-    oat_chan *s = ctx;
-    oat_wip_lock();
-    smtp_tp *t = s ? s->tp : NULL;
-    if (t && t->inner == ev->channel && t->st != ST_DEAD) {
+    smtp_tp *t = s->tp;
+    if (t->st != ST_DEAD) {
         switch (ev->kind) {
         case WIP_CEV_OPEN:
             if (t->st == ST_TLS_WAIT) { /* STARTTLS done: EHLO again, over TLS */
@@ -555,7 +547,6 @@ static void inner_event(wip_event_t *ev, void *ctx)
             break;
         }
     }
-    oat_wip_unlock();
 }
 
 static void timed_out(void *arg)
@@ -568,8 +559,7 @@ static void timed_out(void *arg)
         t->timer_ev = NULL;
         if (t->st == ST_QUIT) {
             stop_timer(t);
-            if (t->inner && !t->inner->app_closed)
-                oat_chan_close(t->inner);
+            oat_chan_close_inner(e->s);
         } else {
             session_fail(e->s, t, WIP_CERR_TIMEOUT, "no reply from the server in time");
         }
@@ -577,17 +567,6 @@ static void timed_out(void *arg)
     oat_chan_unref(e->s);
     oat_wip_unlock();
     free(e);
-}
-
-static void inner_released(void *ctx)
-{
-    oat_chan *s = ctx;
-    oat_wip_lock();
-    smtp_tp *t = s->tp;
-    if (t)
-        t->inner = NULL;
-    oat_chan_release(s);
-    oat_wip_unlock();
 }
 
 /* ---- the session channel ---- */
@@ -626,7 +605,7 @@ static int session_set_opt(oat_chan *s, int opt, const oat_optval *v)
         send_cmd(s, "%s %s", opt == WIP_COPT_SMTP_VRFY ? "VRFY" : "ETRN", v->str);
         return 0;
     }
-    if (t->inner && opt != WIP_COPT_TIMEOUT)
+    if (oat_chan_inner(s) && opt != WIP_COPT_TIMEOUT)
         return WIP_CERR_CSTATE;         /* connection options come with the create call */
     switch (opt) {
     case WIP_COPT_SMTP_SECURITY:
@@ -691,17 +670,17 @@ static void session_close(oat_chan *s)
 {
     smtp_tp *t = s->tp;
     end_mail(t);                        /* a mail in progress is dropped with the session */
-    if (!t->inner) {
+    if (!oat_chan_inner(s)) {
         stop_timer(t);
         oat_chan_release(s);
-    } else if (t->inner->state == WIP_CSTATE_READY && t->st != ST_DEAD && t->st != ST_GREETING) {
+    } else if (oat_chan_inner_state(s) == WIP_CSTATE_READY && t->st != ST_DEAD &&
+               t->st != ST_GREETING) {
         t->st = ST_QUIT;
         send_cmd(s, "QUIT");
     } else {
         stop_timer(t);
         t->st = ST_DEAD;
-        if (!t->inner->app_closed)
-            oat_chan_close(t->inner);
+        oat_chan_close_inner(s);
     }
 }
 
@@ -711,12 +690,7 @@ static int session_abort(oat_chan *s)
     end_mail(t);
     stop_timer(t);
     t->st = ST_DEAD;
-    oat_chan *in = t->inner;
-    if (in && !in->app_closed) {
-        if (!in->released && in->ops->abort)
-            in->ops->abort(in);
-        oat_chan_close(in);
-    }
+    oat_chan_abort_inner(s);
     return 0;
 }
 
@@ -750,6 +724,7 @@ static const oat_chan_ops session_ops = {
     .abort = session_abort,
     .destroy = session_destroy,
     .put_file = session_put_file,
+    .inner_event = session_inner_event,
 };
 
 /* MAIL FROM the sender, RCPT TO every To, Cc and Bcc address. */
@@ -846,20 +821,18 @@ static wip_channel_t client_create(const char *fn, const ascii *server, wip_even
     if (t->auth != WIP_SMTP_AUTH_NONE && !t->user)
         oat_warn("%s: an AUTH type without WIP_COPT_USER: no authentication is done", fn);
     t->tls = t->security == WIP_SMTP_SEC_TLS;
-    oat_chan *in = t->tls ? oat_ssl_client(fn, server, s->peer_port, inner_event, s)
-                          : oat_tcp_client_create(fn, server, s->peer_port, inner_event, s,
-                                                  WIP_COPT_END, NULL);
+    oat_chan *in = t->tls ? oat_ssl_client(fn, server, s->peer_port, oat_chan_inner_handler, s)
+                          : oat_tcp_client_create(fn, server, s->peer_port,
+                                                  oat_chan_inner_handler, s, WIP_COPT_END, NULL);
     if (!in) {
         oat_chan_discard(s);
         oat_wip_unlock();
         return NULL;
     }
+    oat_chan_adopt(s, in, fn);
     /* A chunk goes in pieces as the TCP channel takes them, then waits for its reply: no
      * Nagle delay behind the last piece (40 ms per chunk against a delayed ACK). */
-    in->ops->set_opt(in, WIP_COPT_NODELAY, &(oat_optval){ .num = 1 });
-    in->finalizer = inner_released;
-    s->host = in->host;
-    t->inner = in;
+    oat_chan_inner_set_opt(s, WIP_COPT_NODELAY, &(oat_optval){ .num = 1 });
     t->st = ST_GREETING;
     oat_smtp_start_timer(s, t);     /* the connect and the TLS handshake are awaited too */
     oat_wip_unlock();

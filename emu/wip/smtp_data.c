@@ -12,10 +12,10 @@
 
 /* Bytes waiting in tx into the connection, as long as it takes them (a write that takes
  * nothing brings a WRITE event later); true when all are gone. */
-static bool tx_flush(smtp_tp *t)
+static bool tx_flush(oat_chan *s, smtp_tp *t)
 {
     int n;
-    while (t->tx_len > 0 && (n = oat_smtp_conn_write(t->inner, t->tx, t->tx_len)) > 0) {
+    while (t->tx_len > 0 && (n = oat_smtp_conn_write(s, t->tx, t->tx_len)) > 0) {
         memmove(t->tx, t->tx + n, t->tx_len - (size_t)n);
         t->tx_len -= (size_t)n;
     }
@@ -108,7 +108,7 @@ void oat_smtp_pump_data(oat_chan *s, smtp_tp *t, oat_chan *d)
 {
     data_tp *dt = d->tp;
     uint32_t taken = 0;
-    while (tx_flush(t) && (header_left(t) || d->snd.count > 0 || trailer_left(t, d)))
+    while (tx_flush(s, t) && (header_left(t) || d->snd.count > 0 || trailer_left(t, d)))
         taken += fill_tx(t, d, sizeof t->tx - t->tx_len);
     if (taken)
         oat_stream_sent(d);
@@ -116,7 +116,7 @@ void oat_smtp_pump_data(oat_chan *s, smtp_tp *t, oat_chan *d)
         !header_left(t) && !trailer_left(t, d)) {
         t->tx_len = oat_smtp_body_end(&t->body, t->tx);
         t->st = ST_END;
-        tx_flush(t);
+        tx_flush(s, t);
         oat_smtp_start_timer(s, t);
     }
 }
@@ -125,7 +125,7 @@ void oat_smtp_pump_data(oat_chan *s, smtp_tp *t, oat_chan *d)
 void oat_smtp_pump_bdat(oat_chan *s, smtp_tp *t, oat_chan *d)
 {
     data_tp *dt = d->tp;
-    if (!tx_flush(t) || t->st != ST_BODY)
+    if (!tx_flush(s, t) || t->st != ST_BODY)
         return;                          /* a chunk still going, or waiting for its reply */
     enum { HEAD = 32 };
     t->tx_len = HEAD;                    /* room for "BDAT <n>" in front */
@@ -159,7 +159,7 @@ void oat_smtp_pump_bdat(oat_chan *s, smtp_tp *t, oat_chan *d)
     memcpy(t->tx, head, (size_t)h);
     t->tx_len = (size_t)h + len;
     t->st = last ? ST_END : ST_BDAT;
-    tx_flush(t);
+    tx_flush(s, t);
     oat_smtp_start_timer(s, t);
 }
 

@@ -115,8 +115,9 @@ typedef enum {
     ST_MAIL, ST_RCPT, ST_DATA, ST_BODY, ST_BDAT, ST_END, ST_OPERATION, ST_QUIT, ST_DEAD
 } smtp_state;
 
+/* The connection to the server (TCP, or SSL after STARTTLS or for SMTPS) is the session
+ * channel's inner channel (layer.c). */
 typedef struct {
-    oat_chan *inner;                /* the TCP channel to the server */
     smtp_state st;
     bool opened;                    /* OPEN told */
     char *user, *password;
@@ -176,7 +177,7 @@ typedef struct {
 
 /* smtp.c for smtp_data.c: write to the connection (TCP takes what fits, SSL all or -1),
  * arm the reply timeout, move what can move, copy an option string, the status code. */
-int oat_smtp_conn_write(oat_chan *in, const void *buf, size_t len);
+int oat_smtp_conn_write(oat_chan *s, const void *buf, size_t len);
 void oat_smtp_start_timer(oat_chan *s, smtp_tp *t);
 void oat_smtp_pump(oat_chan *s);
 int oat_smtp_set_string(char **field, const char *v);

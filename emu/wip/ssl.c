@@ -25,8 +25,8 @@ static struct {
     int verify;
 } lib;
 
+/* The TCP channel carrying the records is the SSL channel's inner channel (layer.c). */
 typedef struct {
-    oat_chan *inner;            /* the TCP channel carrying the records */
     SSL *ssl;
     BIO *net_in, *net_out;      /* ciphertext from and to the peer */
     uint8_t wire[32768];        /* records taken from net_out, not yet taken by TCP */
@@ -69,9 +69,9 @@ static size_t pull(oat_chan *c, ssl_tp *t)
 {
     size_t moved = 0;
     bool wanted = t->handshaking || t->closing || oat_ring_room(&c->rcv) > 0;
-    while (wanted && t->inner && !t->inner->app_closed && BIO_ctrl_pending(t->net_in) < 65536) {
+    while (wanted && BIO_ctrl_pending(t->net_in) < 65536) {
         uint8_t buf[8192];
-        int n = oat_stream_read(t->inner, buf, sizeof buf);
+        int n = oat_chan_inner_read(c, buf, sizeof buf);
         if (n <= 0)
             break;
         BIO_write(t->net_in, buf, n);
@@ -99,23 +99,22 @@ static void ask_write_event(oat_chan *c, ssl_tp *t)
  * taken, SSL writes answer -1, as on the module. */
 static void push(oat_chan *c, ssl_tp *t)
 {
-    oat_chan *in = t->inner;
     while (t->wire_len < sizeof t->wire && BIO_ctrl_pending(t->net_out) > 0) {
         int n = BIO_read(t->net_out, t->wire + t->wire_len, (int)(sizeof t->wire - t->wire_len));
         if (n <= 0)
             break;
         t->wire_len += (size_t)n;
     }
-    if (in && in->state == WIP_CSTATE_READY && t->wire_len > 0) {
-        int n = oat_stream_write(in, t->wire, (uint32_t)t->wire_len);
+    if (oat_chan_inner_state(c) == WIP_CSTATE_READY && t->wire_len > 0) {
+        int n = oat_chan_inner_write(c, t->wire, (uint32_t)t->wire_len);
         if (n > 0) {
             memmove(t->wire, t->wire + n, t->wire_len - (size_t)n);
             t->wire_len -= (size_t)n;
         }
     }
     ask_write_event(c, t);
-    if (t->closing && in && !in->app_closed && unsent(t) == 0)
-        oat_chan_close(in);                 /* close_notify is out: the socket goes */
+    if (t->closing && unsent(t) == 0)
+        oat_chan_close_inner(c);            /* close_notify is out: the socket goes */
 }
 
 /* ---- the handshake and the session ---- */
@@ -171,15 +170,6 @@ static void handshake(oat_chan *c, ssl_tp *t)
         handshake_failed(c, t, err);
 }
 
-static void peer_ended(oat_chan *c)
-{
-    if (c->peer_closed || c->last_error)
-        return;
-    c->peer_closed = true;
-    c->state = WIP_CSTATE_TO_CLOSE;
-    oat_chan_event(c, WIP_CEV_INVALID, 0);
-}
-
 /* Decrypt into the receive ring while it has room. */
 static void decrypt(oat_chan *c, ssl_tp *t)
 {
@@ -218,7 +208,7 @@ static void decrypt(oat_chan *c, ssl_tp *t)
     if (c->rcv.count > before)
         oat_stream_received(c);
     if (ended)
-        peer_ended(c);
+        oat_chan_peer_ended(c, WIP_CEV_INVALID);
 }
 
 /* Move everything that can move. Lock held. */
@@ -228,13 +218,13 @@ static void drive(oat_chan *c)
     if (!t || c->released)
         return;
     pull(c, t);
-    if (t->handshaking && t->inner && t->inner->state != WIP_CSTATE_BUSY)
+    if (t->handshaking && oat_chan_inner_state(c) != WIP_CSTATE_BUSY)
         handshake(c, t);
     if (!t->handshaking && c->last_error == 0)
         decrypt(c, t);
     push(c, t);
     if (t->inner_eof && BIO_ctrl_pending(t->net_in) == 0 && !t->handshaking)
-        peer_ended(c);                  /* FIN without close_notify */
+        oat_chan_peer_ended(c, WIP_CEV_INVALID);    /* FIN without close_notify */
 }
 
 /* The peer did not complete the connection and handshake in time. */
@@ -250,47 +240,30 @@ static void handshake_timed_out(oat_chan *c)
     oat_chan_fail(c, WIP_CERR_TIMEOUT);
 }
 
-/* Events of the TCP channel underneath, in the owner task. */
-static void inner_event(wip_event_t *ev, void *ctx)
+/* Events of the TCP channel underneath, in the owner task, lock held. */
+static void ssl_inner_event(oat_chan *c, const wip_event_t *ev)
 {
-    oat_chan *c = ctx;
-    oat_wip_lock();
-    ssl_tp *t = c ? tp_of(c) : NULL;
-    if (t && t->inner == ev->channel) {
-        switch (ev->kind) {
-        case WIP_CEV_OPEN:
-            X509_VERIFY_PARAM_set_time(SSL_get0_param(t->ssl), (time_t)oat_rtc_seconds());
-            break;
-        case WIP_CEV_PEER_CLOSE:
-            t->inner_eof = true;
-            break;
-        case WIP_CEV_ERROR:
-            if (t->handshaking) {
-                char name[48];
-                oat_warn("%s: the TCP connection to %s failed (%s)", name_of(c, name, sizeof name),
-                         t->host, oat_cerr_name(ev->content.error.errnum));
-                handshake_over(t);
-            }
-            oat_chan_fail(c, ev->content.error.errnum);
-            break;
-        default:
-            break;
-        }
-        drive(c);
-    }
-    oat_wip_unlock();
-}
-
-/* The TCP channel is released: so is the SSL channel (its finalizer follows). */
-static void inner_released(void *ctx)
-{
-    oat_chan *c = ctx;
-    oat_wip_lock();
     ssl_tp *t = tp_of(c);
-    if (t)
-        t->inner = NULL;
-    oat_chan_release(c);
-    oat_wip_unlock();
+    switch (ev->kind) {
+    case WIP_CEV_OPEN:
+        X509_VERIFY_PARAM_set_time(SSL_get0_param(t->ssl), (time_t)oat_rtc_seconds());
+        break;
+    case WIP_CEV_PEER_CLOSE:
+        t->inner_eof = true;
+        break;
+    case WIP_CEV_ERROR:
+        if (t->handshaking) {
+            char name[48];
+            oat_warn("%s: the TCP connection to %s failed (%s)", name_of(c, name, sizeof name),
+                     t->host, oat_cerr_name(ev->content.error.errnum));
+            handshake_over(t);
+        }
+        oat_chan_fail(c, ev->content.error.errnum);
+        break;
+    default:
+        break;
+    }
+    drive(c);
 }
 
 /* ---- channel operations ---- */
@@ -348,35 +321,25 @@ static void ssl_close(oat_chan *c)
 {
     ssl_tp *t = tp_of(c);
     t->closing = true;
-    if (!t->inner) {
+    if (!oat_chan_inner(c)) {
         oat_chan_release(c);
         return;
     }
-    if (!t->handshaking && c->last_error == 0 && t->inner->state == WIP_CSTATE_READY) {
+    if (!t->handshaking && c->last_error == 0 && oat_chan_inner_state(c) == WIP_CSTATE_READY) {
         SSL_shutdown(t->ssl);           /* close_notify, pushed before the socket closes */
         ERR_clear_error();
         push(c, t);
     } else {
         handshake_over(t);
-        if (!t->inner->app_closed)
-            oat_chan_close(t->inner);
+        oat_chan_close_inner(c);
     }
 }
 
+/* The TCP connection is reset; the SSL channel is released once it is gone. */
 static int ssl_abort(oat_chan *c)
 {
-    ssl_tp *t = tp_of(c);
-    oat_chan *in = t->inner;
-    t->inner = NULL;
-    handshake_over(t);
-    if (in) {
-        in->finalizer = NULL;
-        if (!in->released && in->ops->abort)
-            in->ops->abort(in);
-        if (!in->app_closed)
-            oat_chan_close(in);
-    }
-    oat_chan_release(c);
+    handshake_over(tp_of(c));
+    oat_chan_abort_inner(c);
     return 0;
 }
 
@@ -431,16 +394,16 @@ static int ssl_set_opt(oat_chan *c, int opt, const oat_optval *v)
     case WIP_COPT_CERT_AUTHORITY:
     case WIP_COPT_CERT_AUTHORITY_DER:
     case WIP_COPT_CERT_AUTHORITY_FILE:
-        return t->inner ? WIP_CERR_CSTATE : load_own_ca(c, t, opt, v);
+        return oat_chan_inner(c) ? WIP_CERR_CSTATE : load_own_ca(c, t, opt, v);
     case WIP_COPT_VERIFY:
-        if (t->inner)
+        if (oat_chan_inner(c))
             return WIP_CERR_CSTATE;
         if (v->num > WIP_SSL_ALWAYS)
             return WIP_CERR_OUT_OF_RANGE;
         t->verify = (int)v->num;
         return 0;
     case WIP_COPT_SSL_HOSTNAME:
-        if (t->inner)
+        if (oat_chan_inner(c))
             return WIP_CERR_CSTATE;
         if (!v->str || !*v->str || strlen(v->str) >= sizeof t->host)
             return WIP_CERR_INVALID;
@@ -448,7 +411,7 @@ static int ssl_set_opt(oat_chan *c, int opt, const oat_optval *v)
         return 0;
     case WIP_COPT_SSL_CLIENT_CERT:
     case WIP_COPT_SSL_CLIENT_KEY:
-        return t->inner ? WIP_CERR_CSTATE : use_pem(t->ssl, opt, v->str);
+        return oat_chan_inner(c) ? WIP_CERR_CSTATE : use_pem(t->ssl, opt, v->str);
     case WIP_COPT_SSL_MIN_VERSION:
         if (!min_version((int)v->num))
             return WIP_CERR_OUT_OF_RANGE;
@@ -459,7 +422,7 @@ static int ssl_set_opt(oat_chan *c, int opt, const oat_optval *v)
         return ok ? 0 : WIP_CERR_INVALID;
     }
     case WIP_COPT_TIMEOUT:
-        if (t->inner)
+        if (oat_chan_inner(c))
             return WIP_CERR_CSTATE;
         if (v->num == 0 || v->num > OAT_SSL_HANDSHAKE_MAX_MS)
             return WIP_CERR_OUT_OF_RANGE;
@@ -467,12 +430,7 @@ static int ssl_set_opt(oat_chan *c, int opt, const oat_optval *v)
         return 0;
     default:
         /* TCP options: kept here before the TCP channel exists, given to it after. */
-        if (t->inner && t->inner->ops->set_opt) {
-            int rc = t->inner->ops->set_opt(t->inner, opt, v);
-            if (rc != WIP_CERR_NOT_SUPPORTED)
-                return rc;
-        }
-        return t->inner ? WIP_CERR_NOT_SUPPORTED : oat_tcp_opt_set(c, opt, v);
+        return oat_chan_inner(c) ? oat_chan_inner_set_opt(c, opt, v) : oat_tcp_opt_set(c, opt, v);
     }
 }
 
@@ -489,10 +447,10 @@ static int ssl_get_opt(oat_chan *c, int opt, const oat_optval *v)
                          : WIP_SSL_TLS_1_0;
         return 0;
     }
-    default:
-        if (t->inner && t->inner->ops->get_opt)
-            return t->inner->ops->get_opt(t->inner, opt, v);
-        return oat_tcp_opt_get(c, opt, v);
+    default: {
+        int rc = oat_chan_inner_get_opt(c, opt, v);
+        return rc == WIP_CERR_NOT_SUPPORTED ? oat_tcp_opt_get(c, opt, v) : rc;
+    }
     }
 }
 
@@ -520,6 +478,7 @@ static const oat_chan_ops ssl_ops = {
     .close = ssl_close,
     .abort = ssl_abort,
     .destroy = ssl_destroy,
+    .inner_event = ssl_inner_event,
 };
 
 /* ---- verification ---- */
@@ -701,17 +660,11 @@ static oat_chan *ssl_new(const char *fn, const ascii *host, wip_eventHandler_f e
 static void attach(oat_chan *c, oat_chan *in, const char *fn)
 {
     ssl_tp *t = tp_of(c);
-    /* The SSL channel's buffer sizes apply to the connection under it too. */
-    if (oat_ring_resize(&in->snd, c->snd.size) != 0 || oat_ring_resize(&in->rcv, c->rcv.size) != 0)
-        oat_warn("%s: out of memory for the buffers; the defaults stay", fn);
-    in->evh = inner_event;
-    in->ctx = c;
-    in->finalizer = inner_released;
-    t->inner = in;
+    oat_chan_adopt(c, in, fn);
     t->handshaking = true;
     if (!oat_chan_timer_start(&t->handshake_timer, c, t->handshake_ms, handshake_timed_out))
         oat_warn("%s: out of host memory for the handshake timer: it has no timeout", fn);
-    if (in->state == WIP_CSTATE_READY) {
+    if (oat_chan_inner_state(c) == WIP_CSTATE_READY) {
         X509_VERIFY_PARAM_set_time(SSL_get0_param(t->ssl), (time_t)oat_rtc_seconds());
         drive(c);
     }
@@ -721,10 +674,8 @@ oat_chan *oat_ssl_wrap(const char *fn, oat_chan *tcp, const char *host, wip_even
                        void *ctx)
 {
     oat_chan *c = ssl_new(fn, host, evh, ctx, WIP_COPT_END, NULL);
-    if (c) {
-        c->host = tcp->host;
+    if (c)
         attach(c, tcp, fn);
-    }
     return c;
 }
 
@@ -740,17 +691,13 @@ static wip_channel_t client_create(const char *fn, const ascii *host, u16 port,
     }
     oat_wip_lock();
     oat_chan *c = ssl_new(fn, host, evh, ctx, opt, ap);
-    oat_chan *in = c ? oat_tcp_client_create(fn, host, port, inner_event, c, WIP_COPT_END, NULL)
+    oat_chan *in = c ? oat_tcp_client_create(fn, host, port, oat_chan_inner_handler, c,
+                                             WIP_COPT_END, NULL)
                      : NULL;
     if (c && !in)
         oat_chan_discard(c);
     if (in) {
-        in->nodelay = c->nodelay;
-        in->keepalive = c->keepalive;
-        in->ttl = c->ttl;
-        in->tos = c->tos;
-        in->local_port = c->local_port;
-        c->host = in->host;
+        oat_tcp_opts_inherit(in, c);
         attach(c, in, fn);
     }
     oat_wip_unlock();

@@ -40,7 +40,7 @@ wip_channel_t oat_tcp_client_create(const char *fn, const ascii *host, u16 port,
     if (d.module)
         oat_mport_connect(c, d.port);
     else
-        oat_tcp_host_connect(c, d.host, d.port);
+        oat_tcp_host_connect(fn, c, d.host, d.port);
     oat_wip_unlock();
     return c;
 }
@@ -93,6 +93,15 @@ int oat_tcp_opt_set(oat_chan *c, int opt, const oat_optval *v)
     default:
         return WIP_CERR_NOT_SUPPORTED;
     }
+}
+
+void oat_tcp_opts_inherit(oat_chan *to, const oat_chan *from)
+{
+    to->local_port = from->local_port;
+    to->nodelay = from->nodelay;
+    to->keepalive = from->keepalive;
+    to->ttl = from->ttl;
+    to->tos = from->tos;
 }
 
 int oat_tcp_opt_get(oat_chan *c, int opt, const oat_optval *v)
@@ -186,10 +195,7 @@ oat_chan *oat_tcp_spawn(oat_chan *server, const oat_chan_ops *ops)
         return NULL;
     c->owner = server->owner;
     c->spawned_from = server;
-    c->nodelay = server->nodelay;
-    c->keepalive = server->keepalive;
-    c->ttl = server->ttl;
-    c->tos = server->tos;
+    oat_tcp_opts_inherit(c, server);
     c->snd_lowat = server->snd_lowat;
     c->rcv_lowat = server->rcv_lowat;
     if (oat_ring_resize(&c->snd, server->snd.size) != 0 ||

@@ -20,8 +20,8 @@
 #include <unistd.h>
 
 typedef struct {
+    oat_tp_ref life;         /* held by the channel + a lookup in flight */
     oat_chan *chan;          /* NULL once the channel let go */
-    int refs;                /* the channel + a lookup in flight */
     int fd;
     bool watched;
     short events;
@@ -63,25 +63,12 @@ static void reply_came(host_tp *t)
     oat_io_hold(OAT_WIP_HOST_QUIET_US);
 }
 
-static void tp_unref(host_tp *t)
+/* The channel let go: the socket goes (on the I/O thread). */
+static void close_socket(oat_tp_ref *r)
 {
-    if (--t->refs > 0)
-        return;
-    oat_io_wait_end(t->reply_wait);
-    if (t->fd >= 0) {
-        if (t->watched)
-            oat_io_del(t->fd);
-        close(t->fd);
-    }
-    free(t);
-}
-
-/* On the I/O thread (or with no I/O thread any more): drop the socket. */
-static void teardown(void *arg)
-{
-    oat_wip_lock();
-    tp_unref(arg);
-    oat_wip_unlock();
+    host_tp *t = (host_tp *)r;
+    oat_host_fd_close(&t->fd, t->watched);
+    t->watched = false;
 }
 
 int oat_tcp_errno_to_cerr(int e)
@@ -383,7 +370,7 @@ static void resolved(void *arg, int err, const struct sockaddr *addr, socklen_t 
             }
         }
     }
-    tp_unref(t);
+    oat_tp_let_go(&t->life);
     oat_wip_unlock();
 }
 
@@ -397,8 +384,8 @@ static host_tp *tp_new(oat_chan *c, int fd)
     if (!t)
         return NULL;
     connections++;
+    oat_tp_ref_init(&t->life, close_socket);
     t->chan = c;
-    t->refs = 1;
     t->fd = fd;
     t->reply_wait = -1;
     c->tp = t;
@@ -406,7 +393,7 @@ static host_tp *tp_new(oat_chan *c, int fd)
     return t;
 }
 
-void oat_tcp_host_connect(oat_chan *c, const char *host, uint16_t port)
+void oat_tcp_host_connect(const char *fn, oat_chan *c, const char *host, uint16_t port)
 {
     host_tp *t = tp_new(c, -1);
     if (!t) {
@@ -416,14 +403,15 @@ void oat_tcp_host_connect(oat_chan *c, const char *host, uint16_t port)
     snprintf(t->peer, sizeof t->peer, "%s", host);
     t->peer_port = port;
     if (!oat_bearer_ip_up()) {
-        oat_warn("wip_TCPClientCreate: %s:%u is on the host network and no bearer is up "
-                 "(WIP_CERR_NETWORK_UNREACHABLE); only 127.0.0.1 works without one", host, port);
+        oat_warn("%s: %s:%u is on the host network and no bearer is up "
+                 "(WIP_CERR_NETWORK_UNREACHABLE); only 127.0.0.1 works without one", fn, host,
+                 port);
         oat_chan_fail(c, WIP_CERR_NETWORK_UNREACHABLE);
         return;
     }
     t->connecting = true;
     oat_io_pending_add(1);
-    t->refs++;
+    oat_tp_hold(&t->life);
     oat_resolve(host, port, AF_UNSPEC, resolved, t);
 }
 
@@ -521,7 +509,7 @@ static int host_shutdown(oat_chan *c, bool rd, bool wr)
     host_tp *t = tp_of(c);
     if (rd && !c->rd_shut) {
         c->rd_shut = true;
-        c->rcv.count = c->rcv.head = 0;
+        oat_ring_consume(&c->rcv, c->rcv.count);   /* what arrived is dropped */
     }
     if (wr && !c->wr_shut) {
         c->wr_shut = true;
@@ -567,10 +555,7 @@ static void host_destroy(oat_chan *c)
     t->reply_wait = -1;
     t->chan = NULL;
     c->tp = NULL;
-    if (oat_loop_running() && !oat_loop_is_current())
-        oat_loop_call(teardown, t);
-    else
-        tp_unref(t);
+    oat_tp_end(&t->life);
 }
 
 const oat_chan_ops oat_tcp_host_ops = {
@@ -610,8 +595,8 @@ int oat_tcp_host_listen(oat_chan *server, uint16_t host_port)
         close(fd);
         return WIP_CERR_MEMORY;
     }
+    oat_tp_ref_init(&t->life, close_socket);
     t->chan = server;
-    t->refs = 1;
     t->fd = fd;
     t->reply_wait = -1;
     t->listener = true;
@@ -657,8 +642,5 @@ void oat_tcp_host_unlisten(oat_chan *server)
         return;
     t->chan = NULL;
     server->tp = NULL;
-    if (oat_loop_running() && !oat_loop_is_current())
-        oat_loop_call(teardown, t);
-    else
-        tp_unref(t);
+    oat_tp_end(&t->life);
 }

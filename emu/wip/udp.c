@@ -27,8 +27,8 @@ typedef struct dgram {
 } dgram;
 
 typedef struct udp_tp {
+    oat_tp_ref life;         /* held by the channel + a name lookup in flight */
     oat_chan *chan;          /* NULL once the channel let go */
-    int refs;                /* the channel + a name lookup in flight */
     int fd;                  /* host socket, created on the first host peer */
     bool watched;
     bool started;            /* creation options applied: port and peer are fixed */
@@ -82,25 +82,12 @@ static void queue_free(udp_tp *t)
     t->queued = 0;
 }
 
-static void tp_unref(udp_tp *t)
+/* The channel let go: the socket goes (on the I/O thread). */
+static void close_socket(oat_tp_ref *r)
 {
-    if (--t->refs > 0)
-        return;
-    if (t->fd >= 0) {
-        if (t->watched)
-            oat_io_del(t->fd);
-        close(t->fd);
-    }
-    queue_free(t);
-    free(t);
-}
-
-/* On the I/O thread (or with no I/O thread any more): drop the socket. */
-static void teardown(void *arg)
-{
-    oat_wip_lock();
-    tp_unref(arg);
-    oat_wip_unlock();
+    udp_tp *t = (udp_tp *)r;
+    oat_host_fd_close(&t->fd, t->watched);
+    t->watched = false;
 }
 
 /* ---- module ports ---- */
@@ -297,7 +284,7 @@ static void resolved(void *arg, int err, const struct sockaddr *sa, socklen_t sa
             opened(c);
         }
     }
-    tp_unref(t);
+    oat_tp_let_go(&t->life);
     oat_wip_unlock();
 }
 
@@ -332,7 +319,7 @@ static void bind_peer(oat_chan *c, udp_tp *t, const char *fn)
         }
         return;
     }
-    t->refs++;
+    oat_tp_hold(&t->life);
     oat_resolve(d.host, d.port, AF_INET, resolved, t);
 }
 
@@ -621,10 +608,7 @@ static void udp_destroy(oat_chan *c)
     queue_free(t);
     t->chan = NULL;
     c->tp = NULL;
-    if (t->fd >= 0 && oat_loop_running() && !oat_loop_is_current())
-        oat_loop_call(teardown, t);
-    else
-        tp_unref(t);
+    oat_tp_end(&t->life);
 }
 
 static const oat_chan_ops udp_ops = {
@@ -657,8 +641,8 @@ static wip_channel_t udp_create(const char *fn, wip_eventHandler_f evh, void *ct
         return NULL;
     }
     udp_tp *t = c->tp;
+    oat_tp_ref_init(&t->life, close_socket);
     t->chan = c;
-    t->refs = 1;
     t->fd = -1;
     t->rcv_size = OAT_WIP_BUF_DEFAULT;
     c->read_armed = true;

@@ -97,6 +97,9 @@ typedef struct {
                           va_list *ap, const char *fn);
     oat_chan *(*get_file)(oat_chan *session, wip_eventHandler_f evh, void *ctx, int opt,
                           va_list *ap, const char *fn);
+    /* Layered channels (layer.c): an event of the adopted inner channel, in the owner task,
+     * lock held. */
+    void (*inner_event)(oat_chan *c, const wip_event_t *ev);
 } oat_chan_ops;
 
 struct wip_channel_ {
@@ -119,6 +122,9 @@ struct wip_channel_ {
     uint16_t peer_port;       /* loopback: the port connected to */
     unsigned pend_max;        /* TCP server: connections at once, 0 = no limit */
     oat_chan *next_all;
+    /* layered channels (layer.c): the channel this one runs over (SSL: its TCP channel), and
+     * the one running over this one; only layer.c and channel.c write them */
+    oat_chan *inner, *outer;
     /* stream */
     bool stream;
     oat_ring snd, rcv;
@@ -153,6 +159,8 @@ void oat_chan_ping(oat_chan *c, bool timeout, u16 idx, u32 time_ms);
 /* The transport failed or the peer closed (lock held): state TO_CLOSE and the event. */
 void oat_chan_fail(oat_chan *c, s32 errnum);
 void oat_chan_peer_closed(oat_chan *c);
+/* The same with another event (SSL: WIP_CEV_INVALID, the peer ended the TLS session). */
+void oat_chan_peer_ended(oat_chan *c, wip_event_kind_t kind);
 /* The connection is up (lock held): state READY, OPEN then WRITE. */
 void oat_chan_opened(oat_chan *c);
 /* Extra references for internal work in flight (lock held). */
@@ -180,6 +188,62 @@ oat_chan *oat_chan_first(void);
 /* wip_netExit (module_stop false): every open channel is aborted silently, no event and no
  * finalizer; module stop (true, no task or loop running): everything is freed now. */
 void oat_chan_reset(bool module_stop);
+
+/* ---- layered channels (layer.c), lock held ----
+ * A channel may run over another one it owns (SSL over TCP, SMTP over SSL or TCP): it adopts
+ * it as its inner channel. The core then hands the inner channel's events to the outer's
+ * ops->inner_event, closes and aborts the inner with the outer, forwards the options the outer
+ * does not keep, and releases the outer only once the inner is gone, so the outer's finalizer
+ * always comes after the inner's end. Transports reach their inner channel only through these
+ * calls. */
+/* The event handler to create an inner channel with (adopting sets it anyway). */
+void oat_chan_inner_handler(wip_event_t *ev, void *outer);
+/* outer owns inner from now on (taking it from a previous outer, which no longer has one:
+ * STARTTLS slides SSL between SMTP and its TCP channel). The outer's host flag follows the
+ * inner's; a stream outer's buffer sizes apply to the inner too (fn names the call in the
+ * trace when memory runs out for them). */
+void oat_chan_adopt(oat_chan *outer, oat_chan *inner, const char *fn);
+/* NULL once the inner channel is gone (or none was adopted). */
+oat_chan *oat_chan_inner(const oat_chan *outer);
+/* The inner channel's state; WIP_CSTATE_BUSY while there is none or it was closed. */
+wip_cstate_t oat_chan_inner_state(const oat_chan *outer);
+/* Bytes to and from the inner channel by its own rules (its type's read and write, or the
+ * stream rules); 0 with no open inner channel. */
+int oat_chan_inner_read(oat_chan *outer, void *buf, uint32_t len);
+int oat_chan_inner_write(oat_chan *outer, const void *buf, uint32_t len);
+/* An option given to the inner channel's type; WIP_CERR_NOT_SUPPORTED with no inner channel
+ * or when not its type's. */
+int oat_chan_inner_set_opt(oat_chan *outer, int opt, const oat_optval *v);
+int oat_chan_inner_get_opt(oat_chan *outer, int opt, const oat_optval *v);
+/* Close the inner channel (it finishes, then its end releases the outer); no-op when closed
+ * already. Abort: reset it now, then close it. */
+void oat_chan_close_inner(oat_chan *outer);
+void oat_chan_abort_inner(oat_chan *outer);
+/* channel.c, when an adopted channel's last reference went and it was freed: its outer lets
+ * go of it and is released. */
+void oat_chan_inner_gone(oat_chan *outer);
+
+/* ---- transport blocks that outlive their channel (tp_ref.c) ----
+ * The transport state of a host channel stays while work in flight still refers to it (a
+ * name lookup, an armed alarm, its descriptors' callbacks on the I/O thread). It counts its
+ * holders, atomically (an alarm's drop lets go without the WIP lock), and the last one frees
+ * it. The struct is the first member of the malloc'd block. */
+typedef struct oat_tp_ref oat_tp_ref;
+struct oat_tp_ref {
+    int holders;                        /* atomic builtins only (tp_ref.c) */
+    void (*close_fds)(oat_tp_ref *r);   /* closes the block's host descriptors */
+};
+/* One holder, the channel; close_fds NULL: the block has no descriptors. */
+void oat_tp_ref_init(oat_tp_ref *r, void (*close_fds)(oat_tp_ref *r));
+void oat_tp_hold(oat_tp_ref *r);
+void oat_tp_let_go(oat_tp_ref *r);
+/* The channel let go (its destroy, lock held): the block's descriptors are closed on the I/O
+ * thread, where their callbacks run (at once when this is that thread or no loop runs),
+ * then the channel's hold goes. */
+void oat_tp_end(oat_tp_ref *r);
+/* Close a host descriptor the I/O thread may watch (on that thread, or with none running);
+ * *fd becomes -1. Safe on -1. */
+void oat_host_fd_close(int *fd, bool watched);
 
 /* ---- transport timers (chan_timer.c), lock held ---- */
 typedef struct oat_alarm oat_alarm;
@@ -260,9 +324,13 @@ oat_chan *oat_tcp_spawn(oat_chan *server, const oat_chan_ops *ops);
 /* NODELAY, KEEPALIVE, TTL, TOS of every TCP channel (tcp.c). */
 int oat_tcp_opt_set(oat_chan *c, int opt, const oat_optval *v);
 int oat_tcp_opt_get(oat_chan *c, int opt, const oat_optval *v);
+/* Those options and WIP_COPT_PORT, from the channel they were set on (a server, an SSL
+ * channel) to the TCP channel that carries its connection. */
+void oat_tcp_opts_inherit(oat_chan *to, const oat_chan *from);
 /* Host sockets (tcp_host.c). */
 extern const oat_chan_ops oat_tcp_host_ops;
-void oat_tcp_host_connect(oat_chan *c, const char *host, uint16_t port);
+/* fn: the create call, for the trace of a refusal. */
+void oat_tcp_host_connect(const char *fn, oat_chan *c, const char *host, uint16_t port);
 int oat_tcp_host_listen(oat_chan *server, uint16_t host_port);
 void oat_tcp_host_unlisten(oat_chan *server);
 extern const oat_chan_ops oat_tcp_loop_ops;
