@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
@@ -32,7 +33,11 @@ static pthread_mutex_t loop_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t loop_cv = PTHREAD_COND_INITIALIZER;   /* stop, settled, io_del done */
 static pthread_t loop_thread;
 static bool loop_running;
-static int wake_fd = -1;
+static _Thread_local bool on_loop_thread;
+/* One eventfd for the whole process, never closed: a task or host thread may still wake the
+ * loop while the module stops (the loop is joined before the tasks end), and a closed number
+ * could by then belong to another descriptor. Written once by the first oat_loop_start. */
+static _Atomic int wake_fd = -1;
 static watcher *watchers;
 static size_t watcher_len, watcher_cap;
 static bool dispatching;            /* the loop is inside watcher callbacks */
@@ -46,16 +51,17 @@ static uint64_t settle_asked, settle_done;
 
 void oat_loop_wakeup(void)
 {
-    if (wake_fd >= 0) {
+    int fd = atomic_load_explicit(&wake_fd, memory_order_relaxed);
+    if (fd >= 0) {
         uint64_t one = 1;
-        ssize_t n = write(wake_fd, &one, sizeof one);
+        ssize_t n = write(fd, &one, sizeof one);
         (void)n;
     }
 }
 
 bool oat_loop_is_current(void)
 {
-    return loop_running && pthread_equal(pthread_self(), loop_thread);
+    return on_loop_thread;
 }
 
 int oat_io_add(int fd, short events, oat_io_fn fn, void *arg)
@@ -208,8 +214,9 @@ static void run_calls(void)
     }
 }
 
-/* Virtual time jumps wait until this host time (CLOCK_MONOTONIC µs): recent traffic on a
- * host connection means a reply may be on its way. */
+/* Until this host time (oat_clock_host_us), set by oat_io_hold after traffic on a host
+ * connection, virtual time does not jump to the next alarm: a reply may be on its way, so the
+ * clock follows host time instead (follow_host_time). 0 after oat_io_hold_end. */
 static int64_t hold_until;
 /* While the clock is held, it follows host time from this pair on (hold_host 0: not held),
  * so a held clock never falls behind host time and a trickling peer cannot freeze it. */
@@ -380,9 +387,17 @@ static void dispatch(struct pollfd *pfds, size_t n)
     }
 }
 
+static void drain_wakeups(void)
+{
+    uint64_t v;
+    ssize_t got = read(wake_fd, &v, sizeof v);
+    (void)got;
+}
+
 static void *loop_main(void *arg)
 {
     (void)arg;
+    on_loop_thread = true;
     pthread_setname_np(pthread_self(), "oatemu-io");
     struct pollfd *pfds = NULL;
     size_t pfd_cap = 0;
@@ -415,11 +430,8 @@ static void *loop_main(void *arg)
             break;
         if (r <= 0)
             continue;
-        if (pfds[0].revents) {
-            uint64_t v;
-            ssize_t got = read(wake_fd, &v, sizeof v);
-            (void)got;
-        }
+        if (pfds[0].revents)
+            drain_wakeups();
         pthread_mutex_lock(&loop_mu);
         dispatching = true;
         pthread_mutex_unlock(&loop_mu);
@@ -435,9 +447,11 @@ static void *loop_main(void *arg)
 
 int oat_loop_start(void)
 {
-    wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (wake_fd < 0)
+        wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     if (wake_fd < 0)
         return -1;
+    drain_wakeups();   /* left by the threads of an earlier module */
     stop_requested = false;
     stop_code = 0;
     pending_io = 0;
@@ -448,12 +462,11 @@ int oat_loop_start(void)
     clock_limit = oat_clock_is_virtual() ? 0 : INT64_MAX;
     end_us = INT64_MAX;
     settle_asked = settle_done = 0;
-    if (pthread_create(&loop_thread, NULL, loop_main, NULL) != 0) {
-        close(wake_fd);
-        wake_fd = -1;
+    if (pthread_create(&loop_thread, NULL, loop_main, NULL) != 0)
         return -1;
-    }
+    pthread_mutex_lock(&loop_mu);
     loop_running = true;
+    pthread_mutex_unlock(&loop_mu);
     return 0;
 }
 
@@ -475,8 +488,6 @@ void oat_loop_join(void)
     loop_running = false;
     pthread_mutex_unlock(&loop_mu);
     run_calls();
-    close(wake_fd);
-    wake_fd = -1;
     free(watchers);
     watchers = NULL;
     watcher_len = watcher_cap = 0;
