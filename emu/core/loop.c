@@ -38,6 +38,15 @@ static _Thread_local bool on_loop_thread;
  * loop while the module stops (the loop is joined before the tasks end), and a closed number
  * could by then belong to another descriptor. Written once by the first oat_loop_start. */
 static _Atomic int wake_fd = -1;
+/* The time lock: one thread at a time fires alarms and moves virtual time (the loop each
+ * turn, or an idle task in oat_loop_advance_idle). Taken with no other lock held. */
+static pthread_mutex_t time_mu = PTHREAD_MUTEX_INITIALIZER;
+/* OATEMU_SLOW_TIME=1: every virtual-time step goes through the loop thread (the hand-off
+ * path, kept to compare with it); read at each loop start. */
+static bool slow_time;
+/* The thread is firing alarms in oat_loop_advance_idle: it wakes no loop, since it looks at
+ * the queues itself before it lets the CPU go (and the loop is woken then). */
+static _Thread_local bool advancing;
 static watcher *watchers;
 static size_t watcher_len, watcher_cap;
 static bool dispatching;            /* the loop is inside watcher callbacks */
@@ -52,7 +61,7 @@ static uint64_t settle_asked, settle_done;
 void oat_loop_wakeup(void)
 {
     int fd = atomic_load_explicit(&wake_fd, memory_order_relaxed);
-    if (fd >= 0) {
+    if (fd >= 0 && !advancing) {
         uint64_t one = 1;
         ssize_t n = write(fd, &one, sizeof one);
         (void)n;
@@ -348,6 +357,38 @@ static int virtual_step(void)
     return -1;
 }
 
+/* With loop_mu held: a host descriptor is watched for events. */
+static bool watching_host(void)
+{
+    for (size_t i = 0; i < watcher_len; i++)
+        if (watchers[i].events)
+            return true;
+    return false;
+}
+
+bool oat_loop_advance_idle(void)
+{
+    if (!oat_clock_is_virtual() || pthread_mutex_trylock(&time_mu) != 0)
+        return false;
+    pthread_mutex_lock(&loop_mu);
+    int64_t host_now = oat_clock_host_us();
+    bool may = loop_running && !slow_time && !stop_requested && pending_io == 0 &&
+               calls_head == NULL && hold_until <= host_now && waits_left(host_now) == 0 &&
+               !watching_host();
+    int64_t limit = clock_limit;
+    pthread_mutex_unlock(&loop_mu);
+    int64_t next = may ? oat_alarm_next_due() : INT64_MAX;
+    bool moved = next != INT64_MAX && next <= limit;
+    if (moved) {
+        oat_clock_set_virtual(next);
+        advancing = true;
+        oat_alarm_fire_due(next);
+        advancing = false;
+    }
+    pthread_mutex_unlock(&time_mu);
+    return moved;
+}
+
 /* Real time: the poll timeout until the next alarm. The module is settled while it waits
  * with every task idle and no host I/O pending (a settle never moves real time). */
 static int real_timeout(void)
@@ -405,8 +446,10 @@ static void *loop_main(void *arg)
         run_calls();
         if (oat_loop_stop_requested())
             break;
+        pthread_mutex_lock(&time_mu);
         oat_alarm_fire_due(oat_now_us());
         int timeout = oat_clock_is_virtual() ? virtual_step() : real_timeout();
+        pthread_mutex_unlock(&time_mu);
         pthread_mutex_lock(&loop_mu);
         size_t n = watcher_len + 1;
         if (n > pfd_cap) {
@@ -462,6 +505,8 @@ int oat_loop_start(void)
     clock_limit = oat_clock_is_virtual() ? 0 : INT64_MAX;
     end_us = INT64_MAX;
     settle_asked = settle_done = 0;
+    const char *slow = getenv("OATEMU_SLOW_TIME");
+    slow_time = slow && strcmp(slow, "0") != 0;
     if (pthread_create(&loop_thread, NULL, loop_main, NULL) != 0)
         return -1;
     pthread_mutex_lock(&loop_mu);
