@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
@@ -32,7 +33,20 @@ static pthread_mutex_t loop_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t loop_cv = PTHREAD_COND_INITIALIZER;   /* stop, settled, io_del done */
 static pthread_t loop_thread;
 static bool loop_running;
-static int wake_fd = -1;
+static _Thread_local bool on_loop_thread;
+/* One eventfd for the whole process, never closed: a task or host thread may still wake the
+ * loop while the module stops (the loop is joined before the tasks end), and a closed number
+ * could by then belong to another descriptor. Written once by the first oat_loop_start. */
+static _Atomic int wake_fd = -1;
+/* The time lock: one thread at a time fires alarms and moves virtual time (the loop each
+ * turn, or an idle task in oat_loop_advance_idle). Taken with no other lock held. */
+static pthread_mutex_t time_mu = PTHREAD_MUTEX_INITIALIZER;
+/* OATEMU_SLOW_TIME=1: every virtual-time step goes through the loop thread (the hand-off
+ * path, kept to compare with it); read at each loop start. */
+static bool slow_time;
+/* The thread is firing alarms in oat_loop_advance_idle: it wakes no loop, since it looks at
+ * the queues itself before it lets the CPU go (and the loop is woken then). */
+static _Thread_local bool advancing;
 static watcher *watchers;
 static size_t watcher_len, watcher_cap;
 static bool dispatching;            /* the loop is inside watcher callbacks */
@@ -46,16 +60,17 @@ static uint64_t settle_asked, settle_done;
 
 void oat_loop_wakeup(void)
 {
-    if (wake_fd >= 0) {
+    int fd = atomic_load_explicit(&wake_fd, memory_order_relaxed);
+    if (fd >= 0 && !advancing) {
         uint64_t one = 1;
-        ssize_t n = write(wake_fd, &one, sizeof one);
+        ssize_t n = write(fd, &one, sizeof one);
         (void)n;
     }
 }
 
 bool oat_loop_is_current(void)
 {
-    return loop_running && pthread_equal(pthread_self(), loop_thread);
+    return on_loop_thread;
 }
 
 int oat_io_add(int fd, short events, oat_io_fn fn, void *arg)
@@ -208,8 +223,9 @@ static void run_calls(void)
     }
 }
 
-/* Virtual time jumps wait until this host time (CLOCK_MONOTONIC µs): recent traffic on a
- * host connection means a reply may be on its way. */
+/* Until this host time (oat_clock_host_us), set by oat_io_hold after traffic on a host
+ * connection, virtual time does not jump to the next alarm: a reply may be on its way, so the
+ * clock follows host time instead (follow_host_time). 0 after oat_io_hold_end. */
 static int64_t hold_until;
 /* While the clock is held, it follows host time from this pair on (hold_host 0: not held),
  * so a held clock never falls behind host time and a trickling peer cannot freeze it. */
@@ -341,6 +357,38 @@ static int virtual_step(void)
     return -1;
 }
 
+/* With loop_mu held: a host descriptor is watched for events. */
+static bool watching_host(void)
+{
+    for (size_t i = 0; i < watcher_len; i++)
+        if (watchers[i].events)
+            return true;
+    return false;
+}
+
+bool oat_loop_advance_idle(void)
+{
+    if (!oat_clock_is_virtual() || pthread_mutex_trylock(&time_mu) != 0)
+        return false;
+    pthread_mutex_lock(&loop_mu);
+    int64_t host_now = oat_clock_host_us();
+    bool may = loop_running && !slow_time && !stop_requested && pending_io == 0 &&
+               calls_head == NULL && hold_until <= host_now && waits_left(host_now) == 0 &&
+               !watching_host();
+    int64_t limit = clock_limit;
+    pthread_mutex_unlock(&loop_mu);
+    int64_t next = may ? oat_alarm_next_due() : INT64_MAX;
+    bool moved = next != INT64_MAX && next <= limit;
+    if (moved) {
+        oat_clock_set_virtual(next);
+        advancing = true;
+        oat_alarm_fire_due(next);
+        advancing = false;
+    }
+    pthread_mutex_unlock(&time_mu);
+    return moved;
+}
+
 /* Real time: the poll timeout until the next alarm. The module is settled while it waits
  * with every task idle and no host I/O pending (a settle never moves real time). */
 static int real_timeout(void)
@@ -380,9 +428,17 @@ static void dispatch(struct pollfd *pfds, size_t n)
     }
 }
 
+static void drain_wakeups(void)
+{
+    uint64_t v;
+    ssize_t got = read(wake_fd, &v, sizeof v);
+    (void)got;
+}
+
 static void *loop_main(void *arg)
 {
     (void)arg;
+    on_loop_thread = true;
     pthread_setname_np(pthread_self(), "oatemu-io");
     struct pollfd *pfds = NULL;
     size_t pfd_cap = 0;
@@ -390,8 +446,10 @@ static void *loop_main(void *arg)
         run_calls();
         if (oat_loop_stop_requested())
             break;
+        pthread_mutex_lock(&time_mu);
         oat_alarm_fire_due(oat_now_us());
         int timeout = oat_clock_is_virtual() ? virtual_step() : real_timeout();
+        pthread_mutex_unlock(&time_mu);
         pthread_mutex_lock(&loop_mu);
         size_t n = watcher_len + 1;
         if (n > pfd_cap) {
@@ -415,11 +473,8 @@ static void *loop_main(void *arg)
             break;
         if (r <= 0)
             continue;
-        if (pfds[0].revents) {
-            uint64_t v;
-            ssize_t got = read(wake_fd, &v, sizeof v);
-            (void)got;
-        }
+        if (pfds[0].revents)
+            drain_wakeups();
         pthread_mutex_lock(&loop_mu);
         dispatching = true;
         pthread_mutex_unlock(&loop_mu);
@@ -435,9 +490,11 @@ static void *loop_main(void *arg)
 
 int oat_loop_start(void)
 {
-    wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (wake_fd < 0)
+        wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     if (wake_fd < 0)
         return -1;
+    drain_wakeups();   /* left by the threads of an earlier module */
     stop_requested = false;
     stop_code = 0;
     pending_io = 0;
@@ -448,12 +505,13 @@ int oat_loop_start(void)
     clock_limit = oat_clock_is_virtual() ? 0 : INT64_MAX;
     end_us = INT64_MAX;
     settle_asked = settle_done = 0;
-    if (pthread_create(&loop_thread, NULL, loop_main, NULL) != 0) {
-        close(wake_fd);
-        wake_fd = -1;
+    const char *slow = getenv("OATEMU_SLOW_TIME");
+    slow_time = slow && strcmp(slow, "0") != 0;
+    if (pthread_create(&loop_thread, NULL, loop_main, NULL) != 0)
         return -1;
-    }
+    pthread_mutex_lock(&loop_mu);
     loop_running = true;
+    pthread_mutex_unlock(&loop_mu);
     return 0;
 }
 
@@ -475,8 +533,6 @@ void oat_loop_join(void)
     loop_running = false;
     pthread_mutex_unlock(&loop_mu);
     run_calls();
-    close(wake_fd);
-    wake_fd = -1;
     free(watchers);
     watchers = NULL;
     watcher_len = watcher_cap = 0;

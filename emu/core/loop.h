@@ -42,6 +42,13 @@ void oat_loop_end_at(int64_t at_us);
  * limit and no alarm due before it, or until the module stops. Returns false if stopped. */
 bool oat_loop_wait_settled(void);
 
+/* Virtual time without hand-offs: a task thread holding the CPU, with no task left to run,
+ * moves the clock to the next due alarm and fires what is due there itself, when nothing
+ * else could happen first (no host work pending, no host descriptor watched, no loop call
+ * queued, no stop, the alarm within the limit; not with OATEMU_SLOW_TIME=1). Returns true
+ * if it did; false leaves time to the loop thread. Called with no core lock held. */
+bool oat_loop_advance_idle(void);
+
 /* Lifecycle: start the loop thread; request a stop (any thread, exit code kept); wait for
  * the stop request; join. */
 int oat_loop_start(void);

@@ -114,6 +114,19 @@ int oat_post(oat_task *t, oat_event_fn fn, void *arg, oat_event_fn drop)
     return 0;
 }
 
+/* With sched_mu held: a task has work, or a blocked task's wait is over (it is about to
+ * run, even before it has the CPU). */
+static bool work_waiting(void)
+{
+    for (int i = 0; i < task_count; i++) {
+        oat_task *t = tasks[i];
+        bool waking = t->blocked && (t->timed_out || t->ready(t->ready_arg));
+        if (t->resume || waking || (t->head && !t->blocked))
+            return true;
+    }
+    return false;
+}
+
 static void *task_main(void *arg)
 {
     oat_task *t = arg;
@@ -141,6 +154,17 @@ static void *task_main(void *arg)
         cpu_owner = NULL;
         events_run++;
         pthread_cond_broadcast(&activity_cv);
+        /* Nothing left to run anywhere: keep the CPU and move virtual time here, so the
+         * events it brings (often for this task) run without waking another thread. */
+        while (!stopping && !work_waiting()) {
+            cpu_owner = t;
+            pthread_mutex_unlock(&sched_mu);
+            bool moved = oat_loop_advance_idle();
+            pthread_mutex_lock(&sched_mu);
+            cpu_owner = NULL;
+            if (!moved)
+                break;
+        }
         sched_pick();
     }
     pthread_mutex_unlock(&sched_mu);
@@ -210,14 +234,7 @@ void oat_sched_wake_blocked(void)
 bool oat_sched_idle(void)
 {
     pthread_mutex_lock(&sched_mu);
-    bool idle = cpu_owner == NULL;
-    for (int i = 0; idle && i < task_count; i++) {
-        oat_task *t = tasks[i];
-        /* A blocked task whose wait is over is about to run, even before it has the CPU. */
-        bool waking = t->blocked && (t->timed_out || t->ready(t->ready_arg));
-        if (t->resume || waking || (t->head && !t->blocked))
-            idle = false;
-    }
+    bool idle = cpu_owner == NULL && !work_waiting();
     pthread_mutex_unlock(&sched_mu);
     return idle;
 }

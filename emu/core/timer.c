@@ -20,6 +20,7 @@ static alarm_slot *heap;
 static size_t heap_len, heap_cap;
 static uint64_t next_id = 1;
 static uint64_t firing_id;
+static pthread_t firing_thread;   /* valid while firing_id != 0 */
 
 static bool slot_before(const alarm_slot *a, const alarm_slot *b)
 {
@@ -99,7 +100,9 @@ bool oat_alarm_cancel(oat_alarm *a)
             return true;
         }
     }
-    while (firing_id == id && !oat_loop_is_current())
+    /* Fired by another thread (the loop, or a task moving virtual time): wait for fire() to
+     * return. A fire() cancelling its own alarm does not wait for itself. */
+    while (firing_id == id && !pthread_equal(firing_thread, pthread_self()))
         pthread_cond_wait(&alarm_done, &alarm_mu);
     pthread_mutex_unlock(&alarm_mu);
     return false;
@@ -120,6 +123,7 @@ void oat_alarm_fire_due(int64_t now_us)
         alarm_slot s = heap[0];
         heap_remove(0);
         firing_id = s.id;
+        firing_thread = pthread_self();
         pthread_mutex_unlock(&alarm_mu);
         s.fire(s.arg);
         pthread_mutex_lock(&alarm_mu);
