@@ -23,6 +23,9 @@ std::string slurp(const std::string &path)
     return ss.str();
 }
 
+// What send() returns when no +SMTPSEND came: no WIP code (WIP_CERR_ABORTED is -1000).
+constexpr int kNoAnswer = -1000000;
+
 std::string python() { return std::string("/usr/bin/python3 ") + SMTP_SERVER_PY; }
 
 // One smtp_server.py run: started with the suite's PKI and the mailer/s3cret account, stopped
@@ -114,7 +117,7 @@ protected:
         ASSERT_NE(std::string::npos, at(cmd).find("OK"));
     }
 
-    // Type a send command and wait for its "+SMTPSEND: <code>"; returns the code, or -1000
+    // Type a send command and wait for its "+SMTPSEND: <code>"; returns the code, or kNoAnswer
     // when none came within a minute.
     int send(const std::string &cmd)
     {
@@ -124,7 +127,7 @@ protected:
             size_t at = out.find("+SMTPSEND: ");
             return at != std::string::npos && out.find('\n', at) != std::string::npos;
         }, 60000);
-        return done ? std::atoi(out.c_str() + out.find("+SMTPSEND: ") + 11) : -1000;
+        return done ? std::atoi(out.c_str() + out.find("+SMTPSEND: ") + 11) : kNoAnswer;
     }
 
     // The server has stored n mails (it writes the files before logging "received").
@@ -175,7 +178,7 @@ TEST_F(SmtpSslServerGone, MidDataAnswersAnErrorAndTheNextMailWorks)
 {
     int code = send("AT+SMTPSENDN=\"rcpt@example.com\",\"dropped\",20000");
     EXPECT_NE(0, code);
-    EXPECT_NE(-1000, code) << "no +SMTPSEND after the server went away";
+    EXPECT_NE(kNoAnswer, code) << "no +SMTPSEND after the server went away";
     ASSERT_EQ(0, send("AT+SMTPSENDN=\"rcpt@example.com\",\"after\",7000"));
     ASSERT_TRUE(received(1)) << server->log();
     EXPECT_TRUE(server->body(1) == generated(7000)) << "the mail after the drop differs";
