@@ -32,14 +32,15 @@ typedef enum {
 #define WIP_SMTP_SEC_TLS                3   /* implicit TLS from the first byte (port 465) */
 
 /* Positive content.error.errnum of an SMTP session (negative ones are WIP_CERR_*): the
- * server's reply code (4xx / 5xx) when it refused, or one of these. */
-#define WIP_SMTP_ERR_PROTOCOL 1      /* a reply that is not SMTP */
-#define WIP_SMTP_ERR_AUTH     2      /* the server offers no AUTH method asked for */
-#define WIP_SMTP_ERR_TLS      3      /* STARTTLS required and not offered, or TLS failed
+ * server's reply code (400..599) when it refused, or one of these (101..199, apart from the
+ * Security library's 1..99, so that a bridge reporting both never mixes them up). */
+#define WIP_SMTP_ERR_PROTOCOL 101    /* a reply that is not SMTP */
+#define WIP_SMTP_ERR_AUTH     102    /* the server offers no AUTH method asked for */
+#define WIP_SMTP_ERR_TLS      103    /* STARTTLS required and not offered, or TLS failed
                                         (certificate, version, suite: the trace says which) */
-#define WIP_SMTP_ERR_CLEAR    4      /* credentials would go without TLS: not sent */
-#define WIP_SMTP_ERR_SIZE     5      /* the declared size is over the server's SIZE limit */
-#define WIP_SMTP_ERR_UTF8     6      /* UTF-8 addresses and the server has no SMTPUTF8 */
+#define WIP_SMTP_ERR_CLEAR    104    /* credentials would go without TLS: not sent */
+#define WIP_SMTP_ERR_SIZE     105    /* the declared size is over the server's SIZE limit */
+#define WIP_SMTP_ERR_UTF8     106    /* UTF-8 addresses and the server has no SMTPUTF8 */
 
 wip_channel_t wip_SMTPClientCreate(const ascii *server, wip_eventHandler_f evh, void *ctx);
 wip_channel_t wip_SMTPClientCreateOpts(const ascii *server, wip_eventHandler_f evh, void *ctx, ...);

@@ -23,7 +23,8 @@ extern "C" {
 #define WIP_SSL_TLS_1_2   12
 #define WIP_SSL_TLS_1_3   13
 
-/* Positive content.error.errnum of an SSL channel (negative ones are WIP_CERR_*). */
+/* Positive content.error.errnum of an SSL channel (negative ones are WIP_CERR_*): 1..99,
+ * 1 as on the module, the others oatemu's; SMTP's own codes are 101..199. */
 #define WIP_SSL_ERR_CERTIFICATE 1   /* the peer's certificate did not verify */
 #define WIP_SSL_ERR_HANDSHAKE   2   /* no common version or suite, or the peer refused */
 #define WIP_SSL_ERR_PROTOCOL    3   /* a broken record or alert on an open session */

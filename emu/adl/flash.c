@@ -43,13 +43,7 @@ static u64 flh_used;                     /* bytes of every object on disk */
 
 static const char *flh_ret_name(long long r)
 {
-    switch (r) {
-    case ADL_FLH_RET_ERR_OBJ_NOT_EXIST: return "ADL_FLH_RET_ERR_OBJ_NOT_EXIST";
-    case ADL_FLH_RET_ERR_MEM_FULL: return "ADL_FLH_RET_ERR_MEM_FULL";
-    case ADL_FLH_RET_ERR_NO_ENOUGH_IDS: return "ADL_FLH_RET_ERR_NO_ENOUGH_IDS";
-    case ADL_FLH_RET_ERR_ID_OUT_OF_RANGE: return "ADL_FLH_RET_ERR_ID_OUT_OF_RANGE";
-    default: return r < 0 ? oat_adl_ret_name(r) : NULL;
-    }
+    return r < 0 ? oat_err_name(&oat_adl_flh_errors, r) : NULL;
 }
 
 static const char *flh_show(const ascii *h)

@@ -59,11 +59,7 @@ static const char *const event_names[] = {
 
 static const char *ret_name(s8 r)
 {
-    switch (r) {
-    case ADL_GPRS_CID_NOT_DEFINED: return "ADL_GPRS_CID_NOT_DEFINED";
-    case ADL_NO_GPRS_SUPPORTED: return "ADL_NO_GPRS_SUPPORTED";
-    default: return oat_adl_ret_name(r);
-    }
+    return oat_err_name(&oat_adl_gprs_errors, r);
 }
 
 /* ---- events ---- */

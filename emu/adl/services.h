@@ -4,6 +4,8 @@
 #ifndef OAT_ADL_SERVICES_H
 #define OAT_ADL_SERVICES_H
 
+#include "core/errors.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -50,6 +52,9 @@ void oat_at_input_ended(void);
 void oat_adl_timers_stop(void);
 void oat_os_stop(void);
 
+/* The ADL error families (errnames.c); oat_adl_err_tables lists them all, NULL-terminated. */
+extern const oat_err_table oat_adl_ret_errors, oat_adl_flh_errors, oat_adl_gprs_errors;
+extern const oat_err_table *const oat_adl_err_tables[];
 /* Name an ADL return code ("ADL_RET_ERR_PARAM"), or NULL if it has no name. */
 const char *oat_adl_ret_name(long long code);
 

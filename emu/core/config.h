@@ -20,11 +20,11 @@ typedef struct oat_config {
     char bearer[256];
     char sim_pin[16];            /* "" = the SIM has no PIN */
     int creg_status;             /* 1 (home) or 5 (roaming) */
-    int64_t rtc_start;
+    int64_t rtc_start;           /* seconds since 1970 the RTC shows at boot; < 0 = host time */
     int64_t connect_timeout_us;  /* host TCP connect gives up (WIP_CERR_TIMEOUT) */
     int64_t modem_latency_us;    /* the modem answers an application's command after this */
     char modem_file[512];        /* "" = no user extension of the modem model */
-    char ssl_keylog[512];        /* "" = no TLS key log */           /* seconds since 1970 the RTC shows at boot; < 0 = host time */
+    char ssl_keylog[512];        /* "" = no TLS key log */
 } oat_config;
 
 void oat_config_defaults(oat_config *c, const char *app_name);

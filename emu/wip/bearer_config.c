@@ -1,6 +1,7 @@
-/* bearer_config.c: parses the --bearer spec into an oat_bearer_cfg and names WIP_BERR_*
- * codes. Pure functions: never touches bearers, locks or the clock. */
+/* bearer_config.c: parses the --bearer spec into an oat_bearer_cfg (its fail= cause by the
+ * WIP_BERR_* table's names). Pure functions: never touches bearers, locks or the clock. */
 #include "wip/bearer_config.h"
+#include "wip/wip_errors.h"
 #include "wip_bearer.h"
 #include "core/config.h"
 
@@ -11,31 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
-typedef struct {
-    int code;
-    const char *name;
-} berr_entry;
-
-#define BERR(x) { WIP_BERR_##x, "WIP_BERR_" #x }
 #define PREFIX_LEN 9   /* "WIP_BERR_" */
-
-static const berr_entry berr_names[] = {
-    BERR(OK_INPROGRESS), BERR(NO_DEV),         BERR(ALREADY),         BERR(NO_IF),
-    BERR(NO_HDL),        BERR(BAD_HDL),        BERR(OPTION),          BERR(PARAM),
-    BERR(BAD_STATE),     BERR(DEV),            BERR(LINE_BUSY),       BERR(NO_ANSWER),
-    BERR(NO_CARRIER),    BERR(NO_SIM),         BERR(PIN_NOT_READY),   BERR(GPRS_FAILED),
-    BERR(PPP_LCP_FAILED), BERR(PPP_AUTH_FAILED), BERR(PPP_IPCP_FAILED), BERR(PPP_LINK_FAILED),
-    BERR(PPP_TERM_REQ),  BERR(CALL_REFUSED),
-};
-#define BERR_COUNT (sizeof berr_names / sizeof berr_names[0])
-
-const char *oat_berr_name(long long code)
-{
-    for (size_t i = 0; i < BERR_COUNT; i++)
-        if (berr_names[i].code == code)
-            return berr_names[i].name;
-    return NULL;
-}
 
 static int fail(char *err, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
@@ -61,9 +38,10 @@ static int parse_cause(const char *v, int *out)
         return -1;
     for (size_t i = 0; i <= n; i++)
         name[i] = v[i] == '-' ? '_' : (char)toupper((unsigned char)v[i]);
-    for (size_t i = 0; i < BERR_COUNT; i++) {
-        if (berr_names[i].code <= WIP_BERR_LINE_BUSY && !strcmp(berr_names[i].name + PREFIX_LEN, name)) {
-            *out = berr_names[i].code;
+    const oat_err_table *t = &oat_wip_berr_errors;
+    for (size_t i = 0; i < t->count; i++) {
+        if (t->codes[i].code <= WIP_BERR_LINE_BUSY && !strcmp(t->codes[i].name + PREFIX_LEN, name)) {
+            *out = (int)t->codes[i].code;
             return 0;
         }
     }

@@ -1,6 +1,5 @@
 /* bearer_config.h: the --bearer / OATEMU_BEARER spec (behaviour §6, §8): how long a start
- * takes, what it expects, whether it fails or drops later; and the WIP_BERR_* names it and
- * the traces use. Parsing only; no bearer state. */
+ * takes, what it expects, whether it fails or drops later. Parsing only; no bearer state. */
 #ifndef OAT_BEARER_CONFIG_H
 #define OAT_BEARER_CONFIG_H
 
@@ -26,8 +25,6 @@ typedef struct {
 /* Parse "key=value,..." (keys: delay, drop, apn, login, password, fail, dns1, dns2). An
  * empty or NULL spec gives the defaults. Returns 0, or -1 with a message in err. */
 int oat_bearer_config_parse(const char *spec, oat_bearer_cfg *out, char *err, size_t len);
-/* "WIP_BERR_PARAM" for a WIP_BERR_* code, NULL for any other value. */
-const char *oat_berr_name(long long code);
 /* The same check for the configuration loader: 0 or -1 (err filled). */
 int oat_bearer_config_check(const char *spec, char *err, size_t len);
 

@@ -257,20 +257,6 @@ int oat_peer_opts_fetch(oat_peer_opts *p, bool get, const char *fn, va_list *ap)
     return 0;
 }
 
-const char *oat_cerr_name(int err)
-{
-    static const char *const names[] = {
-        "WIP_CERR_ABORTED", "WIP_CERR_CSTATE", "WIP_CERR_NOT_SUPPORTED",
-        "WIP_CERR_OUT_OF_RANGE", "WIP_CERR_MEMORY", "WIP_CERR_INTERNAL", "WIP_CERR_INVALID",
-        "WIP_CERR_DNS_FAILURE", "WIP_CERR_RESOURCES", "WIP_CERR_PORT_IN_USE",
-        "WIP_CERR_REFUSED", "WIP_CERR_HOST_UNREACHABLE", "WIP_CERR_NETWORK_UNREACHABLE",
-        "WIP_CERR_PIPE_BROKEN", "WIP_CERR_TIMEOUT",
-    };
-    if (err >= WIP_CERR_ABORTED && err <= WIP_CERR_TIMEOUT)
-        return names[err - WIP_CERR_ABORTED];
-    return err == 0 ? "OK" : "error";
-}
-
 const char *oat_cev_name(int kind)
 {
     static const char *const names[] = {

@@ -110,11 +110,13 @@ static void end_mail(smtp_tp *t)
 }
 
 /* The session is over: ERROR to the session and to a mail in progress. errnum: a reply
- * code (> 0) or a WIP_CERR_* (< 0). */
+ * code or a WIP_SMTP_ERR_* (> 0), or a WIP_CERR_* (< 0). */
 static void session_fail(oat_chan *s, smtp_tp *t, int errnum, const char *why)
 {
     char name[48];
-    oat_warn("%s: %s (errnum %d)", name_of(s, name, sizeof name), why, errnum);
+    const char *code = oat_err_name(&oat_wip_smtp_errors, errnum);   /* NULL: a reply code */
+    oat_warn("%s: %s (errnum %d%s%s)", name_of(s, name, sizeof name), why, errnum,
+             code ? ", " : "", code ? code : "");
     stop_timer(t);
     t->st = ST_DEAD;
     if (t->data)
@@ -127,7 +129,8 @@ static void refused(oat_chan *s, smtp_tp *t, const char *what)
 {
     char why[256];
     snprintf(why, sizeof why, "the server refused %s: %d %.180s", what, t->code, t->text);
-    session_fail(s, t, t->code > 0 ? t->code : WIP_SMTP_ERR_PROTOCOL, why);
+    /* Reply codes are 2xx..5xx (RFC 5321 §4.2): anything below would read as our own codes. */
+    session_fail(s, t, t->code >= 200 ? t->code : WIP_SMTP_ERR_PROTOCOL, why);
 }
 
 /* ---- commands ---- */

@@ -91,7 +91,7 @@ static uint32_t fill_tx(smtp_tp *t, oat_chan *d, size_t room)
         t->body.col = t->body.ncarry = 0;
         return 0;
     }
-    uint8_t raw[8192];
+    uint8_t raw[OAT_SMTP_CHUNK];
     size_t fit = room > 16 ? (room - 16) / 2 : 0;
     uint64_t next = t->part_i + 1 < dt->nparts ? dt->parts[t->part_i + 1].start : UINT64_MAX;
     if (next - t->consumed < fit)
@@ -130,9 +130,9 @@ void oat_smtp_pump_bdat(oat_chan *s, smtp_tp *t, oat_chan *d)
     enum { HEAD = 32 };
     t->tx_len = HEAD;                    /* room for "BDAT <n>" in front */
     uint32_t taken = 0;
-    while (t->tx_len < 8192 + HEAD && (header_left(t) || d->snd.count > 0 || trailer_left(t, d))) {
+    while (t->tx_len < OAT_SMTP_CHUNK + HEAD && (header_left(t) || d->snd.count > 0 || trailer_left(t, d))) {
         size_t before = t->tx_len;
-        uint32_t n = fill_tx(t, d, 8192 + HEAD - t->tx_len);
+        uint32_t n = fill_tx(t, d, OAT_SMTP_CHUNK + HEAD - t->tx_len);
         taken += n;
         if (n == 0 && t->tx_len == before)
             break;                       /* what comes next needs more room: the next chunk */

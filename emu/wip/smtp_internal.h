@@ -11,6 +11,10 @@
 
 /* ---- replies: "250-..." lines up to "250 ..." ---- */
 #define OAT_SMTP_LINE_MAX 1024
+/* Message bytes move in pieces of at most this much input; encoded, a piece may double (a
+ * lone LF becomes CRLF, base64 and dot-stuffing grow it), plus a little framing. */
+#define OAT_SMTP_CHUNK 8192
+
 typedef struct {
     char line[OAT_SMTP_LINE_MAX];
     size_t len;
@@ -133,7 +137,7 @@ typedef struct {
     bool pipelined;                 /* MAIL, RCPT (and DATA) went in one write */
     int replies_due;                /* pipelined replies still to come */
     bool bdat;                      /* the body goes in BDAT chunks */
-    uint8_t tx[16400];              /* message bytes (or a BDAT chunk) not yet taken */
+    uint8_t tx[2 * OAT_SMTP_CHUNK + 16];   /* message bytes (or a BDAT chunk) not yet taken */
     size_t tx_len;
     oat_smtp_reader rd;
     int code;                       /* last reply */

@@ -71,20 +71,6 @@ static void close_socket(oat_tp_ref *r)
     t->watched = false;
 }
 
-int oat_tcp_errno_to_cerr(int e)
-{
-    switch (e) {
-    case ECONNREFUSED: return WIP_CERR_REFUSED;
-    case EHOSTUNREACH: case EHOSTDOWN: return WIP_CERR_HOST_UNREACHABLE;
-    case ENETUNREACH: case ENETDOWN: return WIP_CERR_NETWORK_UNREACHABLE;
-    case ETIMEDOUT: return WIP_CERR_TIMEOUT;
-    case ECONNRESET: case EPIPE: case ECONNABORTED: return WIP_CERR_PIPE_BROKEN;
-    case ENOMEM: case ENOBUFS: return WIP_CERR_MEMORY;
-    case EMFILE: case ENFILE: return WIP_CERR_RESOURCES;
-    default: return WIP_CERR_INTERNAL;
-    }
-}
-
 static void set_events(host_tp *t, short events)
 {
     if (t->fd < 0 || (t->watched && events == t->events))
@@ -167,7 +153,7 @@ static bool flush(oat_chan *c, host_tp *t)
         }
         if (n < 0 && would_block())
             break;
-        broken(c, t, oat_tcp_errno_to_cerr(errno), "send failed");
+        broken(c, t, oat_errno_to_cerr(errno), "send failed");
         return false;
     }
     if (c->snd.count < before) {
@@ -210,7 +196,7 @@ static bool arrived(oat_chan *c, host_tp *t, bool fin)
         if (n == 0)
             t->eof = true;
         else if (!would_block())
-            return fail(c, oat_tcp_errno_to_cerr(errno), "receive failed"), false;
+            return fail(c, oat_errno_to_cerr(errno), "receive failed"), false;
         return true;
     }
     if (host_readable(c) > 0) {
@@ -227,7 +213,7 @@ static bool arrived(oat_chan *c, host_tp *t, bool fin)
     if (n == 0)
         saw_eof(c, t);
     else if (n < 0 && !would_block())
-        return fail(c, oat_tcp_errno_to_cerr(errno), "receive failed"), false;
+        return fail(c, oat_errno_to_cerr(errno), "receive failed"), false;
     return true;
 }
 
@@ -277,12 +263,12 @@ static void connected(oat_chan *c, host_tp *t)
         connect_done(t);
         if (host_readable(c) > 0) {
             oat_chan_opened(c);
-            broken(c, t, oat_tcp_errno_to_cerr(err), "connection reset by");
+            broken(c, t, oat_errno_to_cerr(err), "connection reset by");
             return;
         }
     }
     if (err) {
-        fail(c, oat_tcp_errno_to_cerr(err), "connect to");
+        fail(c, oat_errno_to_cerr(err), "connect to");
         return;
     }
     connect_done(t);
@@ -356,7 +342,7 @@ static void resolved(void *arg, int err, const struct sockaddr *addr, socklen_t 
         } else {
             t->fd = socket(addr->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
             if (t->fd < 0) {
-                fail(c, oat_tcp_errno_to_cerr(errno), "no socket for");
+                fail(c, oat_errno_to_cerr(errno), "no socket for");
             } else {
                 apply_socket_options(c, t->fd);
                 bind_local_port(c, t->fd, addr->sa_family);
@@ -366,7 +352,7 @@ static void resolved(void *arg, int err, const struct sockaddr *addr, socklen_t 
                     errno == EINPROGRESS)
                     set_events(t, POLLOUT);
                 else
-                    fail(c, oat_tcp_errno_to_cerr(errno), "connect to");
+                    fail(c, oat_errno_to_cerr(errno), "connect to");
             }
         }
     }
@@ -447,7 +433,7 @@ static int host_send_now(oat_chan *c, const void *buf, uint32_t len)
         return (int)n;
     }
     if (n < 0 && !would_block()) {
-        broken(c, t, oat_tcp_errno_to_cerr(errno), "send failed");
+        broken(c, t, oat_errno_to_cerr(errno), "send failed");
         return c->last_error ? -1 : 0;
     }
     return 0;
@@ -473,7 +459,7 @@ static int host_recv_now(oat_chan *c, void *buf, uint32_t len)
     if (n == 0)
         saw_eof(c, t);
     else if (!would_block()) {
-        fail(c, oat_tcp_errno_to_cerr(errno), "receive failed");
+        fail(c, oat_errno_to_cerr(errno), "receive failed");
         return -1;
     }
     return 0;
@@ -588,7 +574,7 @@ int oat_tcp_host_listen(oat_chan *server, uint16_t host_port)
     if (bind(fd, (struct sockaddr *)&a, sizeof a) != 0 || listen(fd, 16) != 0) {
         int e = errno;
         close(fd);
-        return e == EADDRINUSE ? WIP_CERR_PORT_IN_USE : oat_tcp_errno_to_cerr(e);
+        return e == EADDRINUSE ? WIP_CERR_PORT_IN_USE : oat_errno_to_cerr(e);
     }
     host_tp *t = calloc(1, sizeof *t);
     if (!t) {

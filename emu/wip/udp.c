@@ -57,18 +57,6 @@ static const char *chan_name(const oat_chan *c)
     return oat_chan_name(c, name, sizeof name);
 }
 
-static int errno_to_cerr(int e)
-{
-    switch (e) {
-    case EHOSTUNREACH: case EHOSTDOWN: return WIP_CERR_HOST_UNREACHABLE;
-    case ENETUNREACH: case ENETDOWN: return WIP_CERR_NETWORK_UNREACHABLE;
-    case ENOMEM: return WIP_CERR_MEMORY;
-    case ENOBUFS: case EAGAIN: case EMFILE: case ENFILE: return WIP_CERR_RESOURCES;
-    case EMSGSIZE: return WIP_CERR_OUT_OF_RANGE;
-    default: return WIP_CERR_INTERNAL;
-    }
-}
-
 /* ---- transport state life ---- */
 
 static void queue_free(udp_tp *t)
@@ -237,12 +225,12 @@ static int host_socket(oat_chan *c, udp_tp *t)
         return 0;
     int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0)
-        return errno_to_cerr(errno);
+        return oat_errno_to_cerr(errno);
     struct sockaddr_in any = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_ANY) };
     if (bind(fd, (struct sockaddr *)&any, sizeof any) != 0) {
         int e = errno;
         close(fd);
-        return errno_to_cerr(e);
+        return oat_errno_to_cerr(e);
     }
     int ttl = c->ttl, tos = c->tos;
     setsockopt(fd, IPPROTO_IP, IP_TTL, &ttl, sizeof ttl);
@@ -491,7 +479,7 @@ static int udp_write(oat_chan *c, const void *buf, uint32_t len, const oat_peer_
     }
     int rc = host_socket(c, t);
     if (rc == 0 && sendto(t->fd, buf, len, MSG_DONTWAIT, (struct sockaddr *)&to, sizeof to) < 0)
-        rc = errno_to_cerr(errno);
+        rc = oat_errno_to_cerr(errno);
     if (rc != 0) {
         oat_warn("%s: %s: datagram of %u bytes not sent (%s)", fn, chan_name(c), (unsigned)len,
                  oat_cerr_name(rc));

@@ -11,6 +11,7 @@
 #include <netinet/in.h>
 #include "wip.h"
 #include "../core/sched.h"
+#include "wip/wip_errors.h"
 
 #define OAT_WIP_BUF_DEFAULT 5840u   /* behaviour §4: 4 x 1460 */
 #define OAT_WIP_BUF_MIN 536u
@@ -181,7 +182,6 @@ int oat_chan_get_list(oat_chan *c, const char *fn, int opt, va_list *ap);
  * for an unknown option; get selects the pointer form. */
 int oat_opt_fetch(int opt, bool get, va_list *ap, oat_optval *v);
 const char *oat_opt_name(int opt);
-const char *oat_cerr_name(int err);
 const char *oat_cev_name(int kind);
 /* Every live channel (lock held). */
 oat_chan *oat_chan_first(void);
@@ -334,8 +334,6 @@ void oat_tcp_host_connect(const char *fn, oat_chan *c, const char *host, uint16_
 int oat_tcp_host_listen(oat_chan *server, uint16_t host_port);
 void oat_tcp_host_unlisten(oat_chan *server);
 extern const oat_chan_ops oat_tcp_loop_ops;
-/* The WIP_CERR_* of a host socket errno (refused, unreachable, timeout, reset...). */
-int oat_tcp_errno_to_cerr(int e);
 
 /* SSL channels for other channel types (ssl.c), lock held: a client as
  * wip_SSLClientCreate makes it, or TLS over an open TCP channel (STARTTLS), which is

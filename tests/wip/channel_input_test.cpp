@@ -142,14 +142,14 @@ TEST_F(ChannelInput, NothingWorksBeforeWipNetInit)
 
 TEST_F(ChannelInput, EveryHostSocketErrorMapsToItsCerr)
 {
-    EXPECT_EQ(WIP_CERR_REFUSED, oat_tcp_errno_to_cerr(ECONNREFUSED));
-    EXPECT_EQ(WIP_CERR_HOST_UNREACHABLE, oat_tcp_errno_to_cerr(EHOSTUNREACH));
-    EXPECT_EQ(WIP_CERR_NETWORK_UNREACHABLE, oat_tcp_errno_to_cerr(ENETUNREACH));
-    EXPECT_EQ(WIP_CERR_TIMEOUT, oat_tcp_errno_to_cerr(ETIMEDOUT));
-    EXPECT_EQ(WIP_CERR_PIPE_BROKEN, oat_tcp_errno_to_cerr(ECONNRESET));
-    EXPECT_EQ(WIP_CERR_PIPE_BROKEN, oat_tcp_errno_to_cerr(EPIPE));
-    EXPECT_EQ(WIP_CERR_MEMORY, oat_tcp_errno_to_cerr(ENOBUFS));
-    EXPECT_EQ(WIP_CERR_RESOURCES, oat_tcp_errno_to_cerr(EMFILE));
+    EXPECT_EQ(WIP_CERR_REFUSED, oat_errno_to_cerr(ECONNREFUSED));
+    EXPECT_EQ(WIP_CERR_HOST_UNREACHABLE, oat_errno_to_cerr(EHOSTUNREACH));
+    EXPECT_EQ(WIP_CERR_NETWORK_UNREACHABLE, oat_errno_to_cerr(ENETUNREACH));
+    EXPECT_EQ(WIP_CERR_TIMEOUT, oat_errno_to_cerr(ETIMEDOUT));
+    EXPECT_EQ(WIP_CERR_PIPE_BROKEN, oat_errno_to_cerr(ECONNRESET));
+    EXPECT_EQ(WIP_CERR_PIPE_BROKEN, oat_errno_to_cerr(EPIPE));
+    EXPECT_EQ(WIP_CERR_MEMORY, oat_errno_to_cerr(ENOBUFS));
+    EXPECT_EQ(WIP_CERR_RESOURCES, oat_errno_to_cerr(EMFILE));
 }
 
 TEST_F(ChannelInput, TheCallLogShowsEveryCallAndEvent)
