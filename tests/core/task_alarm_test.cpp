@@ -3,10 +3,12 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <thread>
 
 #include "shim.h"
 extern "C" {
 #include "core/clock.h"
+#include "core/loop.h"
 #include "core/sched.h"
 #include "core/task_alarm.h"
 #include "core/timer.h"
@@ -102,6 +104,36 @@ TEST_F(TaskAlarm, CancelledAfterItsExpiryWasQueuedNeverRuns)
     EXPECT_EQ(g_runs, 0);
     EXPECT_EQ(g_drops, 0);
     EXPECT_FALSE(oat_task_alarm_cancel(q.second));   /* stale handle: harmless */
+}
+
+// The first alarm's handler holds the task until the module's stop has joined the loop, with
+// the second alarm's expiry queued behind it: the stop drops that event, so drop runs, not fn
+// (ASan: the entry is freed with it).
+std::atomic<bool> g_second_queued;
+
+void HoldTheTaskUntilTheLoopStops(void *arg)
+{
+    int64_t due = *static_cast<int64_t *>(arg);
+    while (oat_alarm_next_due() <= due)
+        ;   /* the loop is firing the second alarm now */
+    g_second_queued = true;
+    while (oat_loop_running())
+        std::this_thread::yield();
+}
+
+TEST_F(TaskAlarm, AnExpiryQueuedWhenTheModuleStopsIsDroppedNotRun)
+{
+    g_second_queued = false;
+    int64_t due = oat_now_us();   /* due now: the loop fires both on its next turn */
+    oat_task *task = oat_task_by_index(1);
+    ASSERT_NE(oat_task_alarm_start(task, due, HoldTheTaskUntilTheLoopStops, nullptr, &due),
+              nullptr);
+    ASSERT_NE(oat_task_alarm_start(task, due, CountRun, CountDrop, nullptr), nullptr);
+    while (!g_second_queued)
+        std::this_thread::yield();
+    EXPECT_EQ(oat_shim_stop(), 0);
+    EXPECT_EQ(g_runs, 0);
+    EXPECT_EQ(g_drops, 1);
 }
 
 TEST_F(TaskAlarm, CancelAfterItRanIsFalseAndHarmless)
