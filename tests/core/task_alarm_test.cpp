@@ -8,7 +8,6 @@
 #include "shim.h"
 extern "C" {
 #include "core/clock.h"
-#include "core/loop.h"
 #include "core/sched.h"
 #include "core/task_alarm.h"
 #include "core/timer.h"
@@ -106,29 +105,34 @@ TEST_F(TaskAlarm, CancelledAfterItsExpiryWasQueuedNeverRuns)
     EXPECT_FALSE(oat_task_alarm_cancel(q.second));   /* stale handle: harmless */
 }
 
-// The first alarm's handler holds the task until the module's stop has joined the loop, with
-// the second alarm's expiry queued behind it: the stop drops that event, so drop runs, not fn
+// The first alarm's handler blocks its task for good, with the second alarm's expiry queued
+// behind it: the module's stop ends the task there and drops that event, so drop runs, not fn
 // (ASan: the entry is freed with it).
-std::atomic<bool> g_second_queued;
+std::atomic<bool> g_second_armed, g_second_queued;
 
-void HoldTheTaskUntilTheLoopStops(void *arg)
+bool Never(void *) { return false; }
+
+void BlockTheTaskWithTheSecondQueued(void *arg)
 {
     int64_t due = *static_cast<int64_t *>(arg);
+    while (!g_second_armed)   /* the loop may fire the first before the test starts the second */
+        std::this_thread::yield();
     while (oat_alarm_next_due() <= due)
         ;   /* the loop is firing the second alarm now */
     g_second_queued = true;
-    while (oat_loop_running())
-        std::this_thread::yield();
+    oat_task_block(Never, nullptr, -1);
 }
 
 TEST_F(TaskAlarm, AnExpiryQueuedWhenTheModuleStopsIsDroppedNotRun)
 {
+    g_second_armed = false;
     g_second_queued = false;
     int64_t due = oat_now_us();   /* due now: the loop fires both on its next turn */
     oat_task *task = oat_task_by_index(1);
-    ASSERT_NE(oat_task_alarm_start(task, due, HoldTheTaskUntilTheLoopStops, nullptr, &due),
+    ASSERT_NE(oat_task_alarm_start(task, due, BlockTheTaskWithTheSecondQueued, nullptr, &due),
               nullptr);
     ASSERT_NE(oat_task_alarm_start(task, due, CountRun, CountDrop, nullptr), nullptr);
+    g_second_armed = true;
     while (!g_second_queued)
         std::this_thread::yield();
     EXPECT_EQ(oat_shim_stop(), 0);
