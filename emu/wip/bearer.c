@@ -10,7 +10,7 @@
 #include "core/config.h"
 #include "core/log.h"
 #include "core/loop.h"
-#include "core/timer.h"
+#include "core/task_alarm.h"
 
 #include <arpa/inet.h>
 #include <stdarg.h>
@@ -84,7 +84,7 @@ struct wip_bearer_ {
     void *server_ctx;
     br_state state;
     unsigned gen;                 /* bumped by start, stop and close: stale events die */
-    oat_alarm *alarm;             /* start or drop alarm */
+    oat_task_alarm *alarm;        /* start or drop alarm */
     struct br_ev *alarm_ev;       /* its argument, freed here if the alarm is cancelled */
     s8 error;                     /* WIP_BOPT_ERROR */
     char *str[WIP_BOPT_LAST];     /* V_STR values (NULL = unset) */
@@ -172,20 +172,13 @@ static void leave_connected(struct wip_bearer_ *br, br_state next)
 
 static void cancel_alarm(struct wip_bearer_ *br)
 {
-    if (br->alarm && oat_alarm_cancel(br->alarm))
+    if (br->alarm && oat_task_alarm_cancel(br->alarm))
         free(br->alarm_ev);
     br->alarm = NULL;
     br->alarm_ev = NULL;
 }
 
 static void deliver(void *arg);
-
-/* I/O thread: no WIP lock, no application code; the event checks everything in the task. */
-static void alarm_fire(void *arg)
-{
-    br_ev *ev = arg;
-    oat_post(ev->owner, deliver, ev, free);
-}
 
 static br_ev *new_ev(const struct wip_bearer_ *br, br_ev_kind kind)
 {
@@ -200,7 +193,7 @@ static br_ev *new_ev(const struct wip_bearer_ *br, br_ev_kind kind)
 static void arm(struct wip_bearer_ *br, br_ev *ev, int64_t delay_us)
 {
     br->alarm_ev = ev;
-    br->alarm = oat_alarm_start(oat_now_us() + delay_us, alarm_fire, ev);
+    br->alarm = oat_task_alarm_start(ev->owner, oat_now_us() + delay_us, deliver, free, ev);
     if (!br->alarm) {
         oat_warn("bearer %s: out of host memory for an alarm, an event is lost",
                  kind_names[br->kind]);

@@ -1,13 +1,13 @@
 /* chan_timer.c: a transport's one-shot emulated-time timer (handshake, reply and idle
- * timeouts). The alarm only posts to the channel's owner task; there, with the WIP lock
- * held, the callback runs unless the timer was stopped or restarted first. A running timer
- * holds a reference to the channel. On a host channel it also holds the virtual clock for the
+ * timeouts), a task alarm (core/task_alarm.c) on the channel's owner task; there, with the
+ * WIP lock held, the callback runs unless the timer was stopped or restarted first. A
+ * running timer holds a reference to the channel. On a host channel it also holds the virtual clock for the
  * same span of host time: the timer waits for a host peer, whose answer must not be
  * overtaken by a clock jump. */
 #include "wip/wip_internal.h"
 #include "core/clock.h"
 #include "core/loop.h"
-#include "core/timer.h"
+#include "core/task_alarm.h"
 
 #include <stdlib.h>
 
@@ -59,23 +59,16 @@ static void shot_drop(void *arg)
     oat_wip_unlock();
 }
 
-/* Loop thread, no WIP lock: the owner task is fixed at the channel's creation. */
-static void alarm_fire(void *arg)
-{
-    oat_chan_shot *s = arg;
-    oat_post(s->c->owner, shot_run, s, shot_drop);
-}
-
 void oat_chan_timer_stop(oat_chan_timer *tm)
 {
     oat_chan_shot *s = tm->shot;
     if (!s)
         return;
-    if (tm->alarm && oat_alarm_cancel(tm->alarm)) {
-        shot_free(s);                   /* never fired: nothing was posted */
+    if (tm->alarm && oat_task_alarm_cancel(tm->alarm)) {
+        shot_free(s);                   /* never ran, never will */
         return;
     }
-    s->tm = NULL;                       /* posted: it runs (or is dropped) without effect */
+    s->tm = NULL;                       /* started: it runs (or is dropped) without effect */
     forget(tm);
 }
 
@@ -88,7 +81,8 @@ bool oat_chan_timer_start(oat_chan_timer *tm, oat_chan *c, uint32_t ms, void (*f
     *s = (oat_chan_shot){ c, tm, fn };
     oat_chan_ref(c);
     tm->shot = s;
-    tm->alarm = oat_alarm_start(oat_now_us() + (int64_t)ms * 1000, alarm_fire, s);
+    tm->alarm = oat_task_alarm_start(c->owner, oat_now_us() + (int64_t)ms * 1000, shot_run,
+                                     shot_drop, s);
     if (!tm->alarm) {
         shot_free(s);
         return false;

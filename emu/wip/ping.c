@@ -1,14 +1,14 @@
 /* ping.c: ICMP echo channels (spec §3.4 item 11): one WIP_CEV_PING per reply or timeout, then
  * WIP_CEV_DONE. 127.0.0.1 is the module and answers at once in memory; host destinations need
  * a bearer and an ICMP socket the host allows (datagram, else raw). Intervals and timeouts
- * are emulated-time alarms whose fire() only posts to the owner task: it never takes the WIP
+ * are task alarms (core/task_alarm.c) on the owner task: their fire() never takes the WIP
  * lock, so alarms may be cancelled with the lock held. */
 #include "wip/wip_internal.h"
 #include "core/calls.h"
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/loop.h"
-#include "core/timer.h"
+#include "core/task_alarm.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -54,7 +54,7 @@ struct ping_tp {
     bool waiting;            /* a reply is awaited */
     bool counted;            /* counted as pending host work */
     int64_t sent_us;
-    oat_alarm *alarm;
+    oat_task_alarm *alarm;
     ticket *armed;
     unsigned gen;
 };
@@ -78,17 +78,10 @@ static void tick_drop(void *arg)
     free(k);
 }
 
-/* I/O thread: hand over to the owner task, nothing else. */
-static void tick_fire(void *arg)
-{
-    ticket *k = arg;
-    oat_post(k->t->owner, tick_event, k, tick_drop);
-}
-
 static void disarm(ping_tp *t)
 {
     t->gen++;
-    if (t->alarm && oat_alarm_cancel(t->alarm)) {
+    if (t->alarm && oat_task_alarm_cancel(t->alarm)) {
         free(t->armed);
         oat_tp_let_go(&t->life);
     }
@@ -107,7 +100,7 @@ static void arm(ping_tp *t, int64_t due_us, tick_kind kind)
     *k = (ticket){ t, t->gen, kind };
     oat_tp_hold(&t->life);
     t->armed = k;
-    t->alarm = oat_alarm_start(due_us, tick_fire, k);
+    t->alarm = oat_task_alarm_start(t->owner, due_us, tick_event, tick_drop, k);
     if (!t->alarm) {
         t->armed = NULL;
         free(k);

@@ -13,7 +13,7 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/loop.h"
-#include "core/timer.h"
+#include "core/task_alarm.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -47,16 +47,10 @@ static void timeout_drop(void *arg)
     free(e);
 }
 
-static void timer_fire(void *arg)
-{
-    timeout_ev *e = arg;
-    oat_post(e->s->owner, timed_out, e, timeout_drop);
-}
-
 static void stop_timer(smtp_tp *t)
 {
     t->timer_gen++;
-    if (t->timer && oat_alarm_cancel(t->timer)) {
+    if (t->timer && oat_task_alarm_cancel(t->timer)) {
         oat_chan_unref(t->timer_ev->s);     /* it never fired: nothing was posted */
         free(t->timer_ev);
     }
@@ -74,7 +68,8 @@ void oat_smtp_start_timer(oat_chan *s, smtp_tp *t)
         return;
     *e = (timeout_ev){ s, t->timer_gen };
     oat_chan_ref(s);
-    t->timer = oat_alarm_start(oat_now_us() + (int64_t)t->timeout_ms * 1000, timer_fire, e);
+    t->timer = oat_task_alarm_start(s->owner, oat_now_us() + (int64_t)t->timeout_ms * 1000,
+                                    timed_out, timeout_drop, e);
     if (!t->timer) {
         oat_chan_unref(s);
         free(e);
@@ -705,7 +700,7 @@ static void session_destroy(oat_chan *s)
     end_mail(t);
     /* Armed, the alarm holds a reference, so only the module's stop destroys a session with
      * a reply awaited: its event goes with the session (the channel itself is being freed). */
-    if (t->timer && oat_alarm_cancel(t->timer))
+    if (t->timer && oat_task_alarm_cancel(t->timer))
         free(t->timer_ev);
     oat_io_wait_end(t->wait_token);
     free(t->user);

@@ -112,7 +112,7 @@ int oat_smtp_auth_answer(int method, int step, const char *challenge, const char
                          const char *pass, char *out, size_t len);
 
 /* ---- the session and its mail (smtp.c, smtp_data.c) ---- */
-struct oat_alarm;
+struct oat_task_alarm;
 struct timeout_ev;
 typedef enum {
     ST_GREETING, ST_EHLO, ST_HELO, ST_STARTTLS, ST_TLS_WAIT, ST_AUTH, ST_READY,
@@ -157,7 +157,7 @@ typedef struct {
     uint64_t consumed;              /* body bytes taken from the data channel */
     int part_i;                     /* the streamed attachment being sent, -1: the text */
     bool pump_posted;               /* a pump after the current handler is queued */
-    struct oat_alarm *timer;
+    struct oat_task_alarm *timer;
     struct timeout_ev *timer_ev;
     unsigned timer_gen;
     int wait_token;

@@ -246,10 +246,10 @@ void oat_tp_end(oat_tp_ref *r);
 void oat_host_fd_close(int *fd, bool watched);
 
 /* ---- transport timers (chan_timer.c), lock held ---- */
-typedef struct oat_alarm oat_alarm;
+typedef struct oat_task_alarm oat_task_alarm;
 typedef struct oat_chan_shot oat_chan_shot;
 typedef struct {
-    oat_alarm *alarm;
+    oat_task_alarm *alarm;
     oat_chan_shot *shot;        /* the armed or posted firing; NULL: stopped */
     int wait_token;             /* the virtual-clock hold of a host channel, or -1 */
 } oat_chan_timer;
