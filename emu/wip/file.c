@@ -1,5 +1,5 @@
-/* file.c: wip_putFile / wip_getFile, the data channels of session channels (SMTP now; FTP
- * and HTTP when they come): the session's type opens the channel, others refuse loudly. */
+/* file.c: wip_putFile / wip_getFile, the data channels of session channels (SMTP, FTP,
+ * HTTP, POP3): the session's type opens the channel for the name given, others refuse loudly. */
 #include "wip/wip_internal.h"
 #include "core/calls.h"
 #include "core/log.h"
@@ -13,16 +13,15 @@ static wip_channel_t open_file(bool put, wip_channel_t session, const ascii *nam
     oat_chan *s = oat_chan_check(session, fn, &err);
     oat_chan *d = NULL;
     if (s) {
-        oat_chan *(*open)(oat_chan *, wip_eventHandler_f, void *, int, va_list *, const char *) =
-            put ? s->ops->put_file : s->ops->get_file;
+        oat_chan *(*open)(oat_chan *, const char *, wip_eventHandler_f, void *, int, va_list *,
+                          const char *) = put ? s->ops->put_file : s->ops->get_file;
         if (open)
-            d = open(s, evh, ctx, opt, ap, fn);
+            d = open(s, name, evh, ctx, opt, ap, fn);
         else
             oat_warn("%s: a %s has no %s data channel (WIP_CERR_NOT_SUPPORTED)", fn, s->ops->type,
                      put ? "sending" : "receiving");
     }
     oat_wip_unlock();
-    (void)name;   /* SMTP ignores it; FTP and HTTP will use it */
     return d;
 }
 

@@ -709,8 +709,8 @@ static void session_destroy(oat_chan *s)
     s->tp = NULL;
 }
 
-static oat_chan *session_put_file(oat_chan *s, wip_eventHandler_f evh, void *ctx, int opt,
-                                  va_list *ap, const char *fn);
+static oat_chan *session_put_file(oat_chan *s, const char *file, wip_eventHandler_f evh,
+                                  void *ctx, int opt, va_list *ap, const char *fn);
 
 static const oat_chan_ops session_ops = {
     .type = "SMTP client",
@@ -734,9 +734,11 @@ static char **recipients(const data_tp *dt, int *count)
     return oat_smtp_addresses(list, count);
 }
 
-static oat_chan *session_put_file(oat_chan *s, wip_eventHandler_f evh, void *ctx, int opt,
-                                  va_list *ap, const char *fn)
+/* SMTP ignores the file name: the mail's envelope comes from the options. */
+static oat_chan *session_put_file(oat_chan *s, const char *file, wip_eventHandler_f evh,
+                                  void *ctx, int opt, va_list *ap, const char *fn)
 {
+    (void)file;
     smtp_tp *t = s->tp;
     char name[48];
     if (t->st != ST_READY || t->data) {

@@ -92,12 +92,13 @@ typedef struct {
     int (*abort)(oat_chan *c);
     /* Free transport state; the channel is gone right after. */
     void (*destroy)(oat_chan *c);
-    /* Session channels: open a data channel (wip_putFile / wip_getFile); NULL with a trace
-     * naming fn when it cannot. Lock held. */
-    oat_chan *(*put_file)(oat_chan *session, wip_eventHandler_f evh, void *ctx, int opt,
-                          va_list *ap, const char *fn);
-    oat_chan *(*get_file)(oat_chan *session, wip_eventHandler_f evh, void *ctx, int opt,
-                          va_list *ap, const char *fn);
+    /* Session channels: open a data channel (wip_putFile / wip_getFile) for the file name or
+     * URL the application gave (may be NULL); NULL with a trace naming fn when it cannot.
+     * Lock held. */
+    oat_chan *(*put_file)(oat_chan *session, const char *name, wip_eventHandler_f evh,
+                          void *ctx, int opt, va_list *ap, const char *fn);
+    oat_chan *(*get_file)(oat_chan *session, const char *name, wip_eventHandler_f evh,
+                          void *ctx, int opt, va_list *ap, const char *fn);
     /* Layered channels (layer.c): an event of the adopted inner channel, in the owner task,
      * lock held. */
     void (*inner_event)(oat_chan *c, const wip_event_t *ev);
