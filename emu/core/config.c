@@ -2,6 +2,7 @@
  * --flags (the flag wins). It parses and validates; the layers read the result. */
 #include "core/config.h"
 #include "wip/bearer_config.h"
+#include "wip/pcap.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -38,6 +39,7 @@ static const char help_text[] =
 "                                               this long (default 30s)\n"
 "  --ssl-keylog=<path>         OATEMU_SSL_KEYLOG  append TLS session secrets (SSLKEYLOGFILE\n"
 "                                               format, for Wireshark); SSLKEYLOGFILE too\n"
+OAT_PCAP_OPTION_HELP
 "  --sim-pin=<pin>             OATEMU_SIM_PIN   the SIM's PIN (default: no PIN)\n"
 "  --creg=1|5                  OATEMU_CREG      network registration shown by AT+CREG? (1 home,\n"
 "                                               5 roaming; default 1)\n"
@@ -350,6 +352,8 @@ int oat_config_set(oat_config *c, const char *name, const char *v, char *err, si
         if (oat_bearer_config_check(v, err, errlen) != 0)
             return -1;
         return copy_str(c->bearer, sizeof c->bearer, name, v, err, errlen);
+    } else if (!strcmp(name, "pcap")) {
+        return pcap_option_set(v, err, errlen);
     } else if (!strcmp(name, "sim-pin")) {
         for (const char *p = v; *p; p++)
             if (!isdigit((unsigned char)*p))
@@ -390,6 +394,7 @@ static const struct {
     { "OATEMU_CONNECT_TIMEOUT", "connect-timeout" }, { "SSLKEYLOGFILE", "ssl-keylog" },
     { "OATEMU_SSL_KEYLOG", "ssl-keylog" },
     { "OATEMU_MODEM_LATENCY", "modem-latency" }, { "OATEMU_MODEM", "modem" },
+    { "OATEMU_PCAP", "pcap" },
 };
 
 int oat_config_load(oat_config *c, int argc, char **argv, char *err, size_t errlen)

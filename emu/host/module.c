@@ -5,6 +5,7 @@
 #include "host/boot.h"
 #include "adl/services.h"
 #include "wip/wip_internal.h"
+#include "wip/pcap.h"
 #include "core/calls.h"
 #include "core/clock.h"
 #include "core/log.h"
@@ -53,6 +54,8 @@ int oat_module_start(const oat_config *cfg, const oat_boot *boot, char *err, siz
                  strerror(errno));
         return OAT_MODULE_BAD_CONFIG;
     }
+    if (oat_pcap_start(err, errlen) != 0)
+        return OAT_MODULE_BAD_CONFIG;
     oat_calls_enabled = cfg->calls;
     oat_mem_start();
     oat_trace_start();
@@ -96,6 +99,7 @@ int oat_module_stop(void)
     oat_loop_join();
     oat_sched_stop();
     oat_wip_stop();
+    oat_pcap_stop();
     oat_sim_stop();
     oat_adl_timers_stop();
     oat_os_stop();

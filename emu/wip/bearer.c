@@ -156,6 +156,14 @@ bool oat_bearer_ip_up(void)
     return false;
 }
 
+wip_in_addr_t oat_bearer_own_addr(void)
+{
+    for (int k = 0; k < K_COUNT; k++)
+        if (bearers[k] && bearers[k]->state == BR_CONNECTED)
+            return bearers[k]->live[WIP_BOPT_IP_ADDR];
+    return 0;
+}
+
 /* Lock held: br leaves BR_CONNECTED (or is freed); host channels fail if it was the last. */
 static void leave_connected(struct wip_bearer_ *br, br_state next)
 {

@@ -2,6 +2,7 @@
  * delivery in the owner task, close / abort / shutdown, references and the finalizer, and
  * the public calls common to all channel types (wip_read, wip_write, wip_close, ...). */
 #include "wip/wip_internal.h"
+#include "wip/pcap.h"
 #include "core/calls.h"
 #include "core/log.h"
 
@@ -119,6 +120,7 @@ oat_chan *oat_chan_check(wip_channel_t c, const char *fn, int *err)
 
 static void chan_free(oat_chan *c)
 {
+    oat_pcap_chan_gone(c);
     if (c->ops->destroy)
         c->ops->destroy(c);
     oat_ring_free(&c->snd);

@@ -6,6 +6,7 @@
  * the session gives WIP_CEV_INVALID; the finalizer runs after the TLS shutdown and the TCP
  * channel's release. */
 #include "wip/ssl_internal.h"
+#include "wip/pcap.h"
 #include "adl/rtc_internal.h"
 #include "core/calls.h"
 #include "core/config.h"
@@ -160,6 +161,7 @@ static void handshake(oat_chan *c, ssl_tp *t)
         oat_info("%s: %s with %s, %s", name, SSL_get_version(t->ssl), t->host,
                  SSL_get_cipher_name(t->ssl));
         t->refused = false;             /* the WRITE after OPEN answers a refused write */
+        oat_pcap_plain_open(c);
         oat_chan_opened(c);
         return;
     }
@@ -182,6 +184,7 @@ static void decrypt(oat_chan *c, ssl_tp *t)
             break;
         int n = SSL_read(t->ssl, p, (int)span);
         if (n > 0) {
+            oat_pcap_tcp_data(c, false, p, (size_t)n);
             oat_ring_commit(&c->rcv, (uint32_t)n);
             continue;
         }
@@ -302,6 +305,7 @@ static int ssl_write(oat_chan *c, const void *buf, uint32_t len, const oat_peer_
         oat_chan_fail(c, WIP_SSL_ERR_PROTOCOL);
         return WIP_CERR_CSTATE;
     }
+    oat_pcap_tcp_data(c, true, buf, len);
     push(c, t);
     return (int)len;
 }
@@ -339,6 +343,7 @@ static void ssl_close(oat_chan *c)
 static int ssl_abort(oat_chan *c)
 {
     handshake_over(tp_of(c));
+    oat_pcap_tcp_reset(c, true);
     oat_chan_abort_inner(c);
     return 0;
 }

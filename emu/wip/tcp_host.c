@@ -4,6 +4,7 @@
  * ready). The socket is read only while the receive ring has room, so a peer that sends
  * more than the application reads is throttled by TCP itself. */
 #include "wip/wip_internal.h"
+#include "wip/pcap.h"
 #include "core/config.h"
 #include "core/log.h"
 #include "core/loop.h"
@@ -95,6 +96,7 @@ static void fail(oat_chan *c, int err, const char *what)
 {
     char name[48];
     host_tp *t = tp_of(c);
+    oat_pcap_tcp_reset(c, false);
     connect_done(t);
     reply_came(t);                  /* nothing more will come */
     set_events(t, 0);
@@ -148,6 +150,7 @@ static bool flush(oat_chan *c, host_tp *t)
         struct msghdr m = { .msg_iov = iov, .msg_iovlen = (size_t)ring_iov(&c->snd, iov) };
         ssize_t n = sendmsg(t->fd, &m, MSG_NOSIGNAL | MSG_DONTWAIT);
         if (n > 0) {
+            oat_pcap_tcp_ring_sent(c, &c->snd, (uint32_t)n);
             oat_ring_consume(&c->snd, (uint32_t)n);
             continue;
         }
@@ -180,6 +183,7 @@ static void saw_eof(oat_chan *c, host_tp *t)
 {
     t->eof = true;
     reply_came(t);
+    oat_pcap_tcp_fin(c, false);
     oat_chan_peer_closed(c);
 }
 
@@ -192,7 +196,7 @@ static bool arrived(oat_chan *c, host_tp *t, bool fin)
         uint8_t scratch[4096];
         ssize_t n;
         while ((n = recv(t->fd, scratch, sizeof scratch, MSG_DONTWAIT)) > 0)
-            continue;
+            oat_pcap_tcp_data(c, false, scratch, (size_t)n);
         if (n == 0)
             t->eof = true;
         else if (!would_block())
@@ -220,6 +224,7 @@ static bool arrived(oat_chan *c, host_tp *t, bool fin)
 static void finish_close(oat_chan *c, host_tp *t)
 {
     shutdown(t->fd, SHUT_WR);
+    oat_pcap_tcp_fin(c, true);
     set_events(t, 0);
     oat_chan_release(c);
 }
@@ -236,6 +241,7 @@ static void pump(oat_chan *c, bool read_too, bool fin)
     if (c->snd.count == 0 && t->wr_pending) {
         t->wr_pending = false;
         shutdown(t->fd, SHUT_WR);
+        oat_pcap_tcp_fin(c, true);
     }
     if (t->closing && c->snd.count == 0) {
         finish_close(c, t);
@@ -275,6 +281,7 @@ static void connected(oat_chan *c, host_tp *t)
     oat_io_hold(OAT_WIP_HOST_QUIET_US);
     unsigned no_limit = 0;      /* the connect timeout must not cut a throttled connection */
     setsockopt(t->fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &no_limit, sizeof no_limit);
+    oat_pcap_tcp_open(c, t->fd, true);
     oat_chan_opened(c);
     pump(c, true, false);
 }
@@ -429,6 +436,7 @@ static int host_send_now(oat_chan *c, const void *buf, uint32_t len)
     }
     ssize_t n = send(t->fd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT);
     if (n > 0) {
+        oat_pcap_tcp_data(c, true, buf, (size_t)n);
         await_reply(t);
         return (int)n;
     }
@@ -447,6 +455,7 @@ static int host_recv_now(oat_chan *c, void *buf, uint32_t len)
         return 0;
     ssize_t n = recv(t->fd, buf, len, MSG_DONTWAIT);
     if (n > 0) {
+        oat_pcap_tcp_data(c, false, buf, (size_t)n);
         reply_came(t);
         if (t->broken_err && host_readable(c) == 0)
             fail(c, t->broken_err, "connection broken with");   /* ERROR after these bytes */
@@ -485,6 +494,7 @@ static int host_abort(oat_chan *c)
         struct linger lg = { 1, 0 };
         setsockopt(t->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
     }
+    oat_pcap_tcp_reset(c, true);
     connect_done(t);
     oat_chan_release(c);
     return 0;
@@ -615,6 +625,7 @@ static void accept_ready(int fd, short revents, void *arg)
         }
         snprintf(t->peer, sizeof t->peer, "host peer");
         apply_socket_options(c, cfd);
+        oat_pcap_tcp_open(c, cfd, false);
         oat_chan_opened(c);
         pump(c, true, false);
     }

@@ -3,6 +3,7 @@
  * move in memory between module ports), other peers through a host socket that needs a
  * bearer. Host fds are only torn down on the I/O thread; nothing here ever blocks. */
 #include "wip/wip_internal.h"
+#include "wip/pcap.h"
 #include "core/calls.h"
 #include "core/log.h"
 #include "core/loop.h"
@@ -211,6 +212,7 @@ static void udp_io(int fd, short revents, void *arg)
             break;
         }
         oat_io_hold(OAT_WIP_HOST_QUIET_US);
+        oat_pcap_udp(fd, &from, false, buf, (size_t)n);
         if (accepts(t->chan))
             enqueue(t, &from, buf, (uint32_t)n);
     }
@@ -485,6 +487,7 @@ static int udp_write(oat_chan *c, const void *buf, uint32_t len, const oat_peer_
                  oat_cerr_name(rc));
         return rc;
     }
+    oat_pcap_udp(t->fd, &to, true, buf, len);
     oat_io_hold(OAT_WIP_HOST_QUIET_US);      /* an answer may be on its way */
     return (int)len;
 }

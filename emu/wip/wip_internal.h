@@ -141,6 +141,7 @@ struct wip_channel_ {
     uint8_t ttl, tos;
     /* transport state */
     void *tp;
+    struct oat_pcap_flow *pcap;   /* --pcap: this channel's flow (pcap.c), NULL if none */
 };
 
 /* Create a channel owned by the calling task, state BUSY, one reference held by the
@@ -275,6 +276,8 @@ int oat_stream_get_opt(oat_chan *c, int opt, const oat_optval *v);
 bool oat_net_ready(const char *fn);          /* wip_netInit done; else a trace (no lock) */
 /* A bearer is IP-connected, so host networks are reachable (lock held). */
 bool oat_bearer_ip_up(void);
+/* The module's own IP address (network order) on the first connected bearer, 0 if none. */
+wip_in_addr_t oat_bearer_own_addr(void);
 /* wip_netExit and module stop: close every bearer silently, free them (lock held). */
 void oat_bearer_reset(void);
 /* Every connected bearer drops now, as with --bearer=drop= (the test kit's world control;
