@@ -75,11 +75,17 @@ if command -v tshark >/dev/null; then
   echo "pcap_capture: tshark follows the decrypted SMTP dialogue, no checksum or TCP anomaly"
 fi
 
-# A capture file that cannot be created: exit 2 and one line on stderr, before the boot.
-rc=0
-out=$("$exe" --at=none --clock=virtual --flash-dir="$work/flash" --run-for=1s \
-  --pcap="$work/no/such/dir/x.pcap" 2>&1) || rc=$?
-((rc == 2)) || fail "--pcap into a missing directory: exit $rc, 2 expected"
-(($(printf '%s\n' "$out" | wc -l) == 1)) || fail "--pcap error: one line expected, got: $out"
-expect_in "$out" "--pcap: cannot create" "the --pcap error"
+# A capture file that cannot be created, or no path: exit 2 and one line on stderr, before
+# the boot; OATEMU_PCAP is the same option.
+bad_pcap() {   # bad_pcap <expected text> <env assignment or ''> <flag or ''>
+  local rc=0 out
+  out=$(env $2 "$exe" --at=none --clock=virtual --flash-dir="$work/flash" --run-for=1s $3 2>&1) ||
+    rc=$?
+  ((rc == 2)) || fail "bad --pcap ($2$3): exit $rc, 2 expected"
+  (($(printf '%s\n' "$out" | wc -l) == 1)) || fail "bad --pcap ($2$3): one line expected, got: $out"
+  expect_in "$out" "$1" "the --pcap error"
+}
+bad_pcap "--pcap: cannot create" '' --pcap="$work/no/such/dir/x.pcap"
+bad_pcap "--pcap: needs a file path" '' --pcap=
+bad_pcap "(from OATEMU_PCAP)" OATEMU_PCAP= ''
 echo "pcap_capture: ok"
