@@ -8,7 +8,7 @@
 #include "wip/ssl_internal.h"
 #include "adl/rtc_internal.h"
 #include "core/calls.h"
-#include "core/config.h"
+#include "wip/wip_options.h"
 #include "core/log.h"
 
 #include <arpa/inet.h>
@@ -519,7 +519,7 @@ static void apply_verify(ssl_tp *t)
 static void keylog(const SSL *ssl, const char *line)
 {
     (void)ssl;
-    const char *path = oat_cfg()->ssl_keylog;
+    const char *path = oat_wip_cfg()->ssl_keylog;
     FILE *f = *path ? fopen(path, "a") : NULL;
     if (!f)
         return;
