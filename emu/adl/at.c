@@ -11,8 +11,8 @@
 
 #include "adl/at_internal.h"
 #include "adl/services.h"
-#include "core/calls.h"
 #include "adl/adl_options.h"
+#include "core/calls.h"
 #include "core/log.h"
 #include "core/clock.h"
 #include "core/loop.h"

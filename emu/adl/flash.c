@@ -4,8 +4,8 @@
 #include "adl_flash.h"
 
 #include "adl/services.h"
-#include "core/calls.h"
 #include "adl/adl_options.h"
+#include "core/calls.h"
 #include "core/log.h"
 
 #include <dirent.h>

@@ -10,13 +10,13 @@
 #include "adl/at_internal.h"
 #include "adl/gprs_internal.h"
 #include "adl/services.h"
+#include "wip/wip_options.h"
 #include "core/calls.h"
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/loop.h"
 #include "core/sched.h"
 #include "core/timer.h"
-#include "wip/wip_options.h"
 
 #include <arpa/inet.h>
 #include <pthread.h>

@@ -10,9 +10,9 @@
 #include "adl/modem_internal.h"
 #include "adl/rtc_internal.h"
 #include "adl/services.h"
+#include "adl/adl_options.h"
 #include "core/calls.h"
 #include "core/clock.h"
-#include "adl/adl_options.h"
 #include "core/log.h"
 #include "core/timer.h"
 

@@ -5,9 +5,9 @@
 
 #include "adl/rtc_internal.h"
 #include "adl/services.h"
+#include "adl/adl_options.h"
 #include "core/calls.h"
 #include "core/clock.h"
-#include "adl/adl_options.h"
 #include "core/log.h"
 
 #include <pthread.h>

@@ -6,9 +6,9 @@
 
 #include "adl/at_internal.h"
 #include "adl/services.h"
+#include "adl/adl_options.h"
 #include "core/calls.h"
 #include "core/clock.h"
-#include "adl/adl_options.h"
 #include "core/log.h"
 #include "core/sched.h"
 #include "core/timer.h"

@@ -200,8 +200,8 @@ static size_t help_option(char *buf, size_t used, const oat_option *o)
 const char *oat_config_help(void)
 {
     static char help[HELP_MAX];
-    size_t used = help_add(help, 0, "Options (each has an OATEMU_* environment variable of the same "
-                           "meaning; the flag wins):\n");
+    size_t used = help_add(help, 0, "Options (each has an OATEMU_* environment variable of the "
+                           "same meaning; the flag wins):\n");
     for (size_t i = 0; i < option_count; i++)
         used = help_option(help, used, options[i]);
     help_add(help, used, "  --help\n      this text\n");
