@@ -3,8 +3,9 @@
  * the host network; anything else is the host network as named. Also the exposed module
  * ports (--expose=module:host,...) and the dotted-quad helpers wip_inet_aton/_ntoa. */
 #include "wip/wip_internal.h"
-#include "core/calls.h"
 #include "wip/wip_options.h"
+#include "core/calls.h"
+#include "core/config.h"
 #include "core/log.h"
 
 #include <arpa/inet.h>
@@ -54,7 +55,7 @@ int oat_expose_host_port(uint16_t module_port)
 {
     for (const char *p = oat_wip_cfg()->expose; *p;) {
         unsigned m, h;
-        if (sscanf(p, "%u:%u", &m, &h) == 2 && m == module_port && h <= 65535)
+        if (sscanf(p, "%u:%u", &m, &h) == 2 && m == module_port && h <= OAT_PORT_MAX)
             return (int)h;
         p += strcspn(p, ",");
         p += *p == ',';

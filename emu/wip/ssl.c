@@ -6,9 +6,10 @@
  * the session gives WIP_CEV_INVALID; the finalizer runs after the TLS shutdown and the TCP
  * channel's release. */
 #include "wip/ssl_internal.h"
+#include "wip/wip_options.h"
 #include "adl/rtc_internal.h"
 #include "core/calls.h"
-#include "wip/wip_options.h"
+#include "core/clock.h"
 #include "core/log.h"
 
 #include <arpa/inet.h>
@@ -47,7 +48,7 @@ typedef struct {
 /* The connect and handshake of a module took up to ~40 s on GPRS (the forum account): the
  * default leaves room for that; WIP_COPT_TIMEOUT changes it per client. */
 #define OAT_SSL_HANDSHAKE_DEFAULT_MS 60000u
-#define OAT_SSL_HANDSHAKE_MAX_MS 3600000u
+#define OAT_SSL_HANDSHAKE_MAX_MS OAT_MS_PER_HOUR
 
 static const oat_chan_ops ssl_ops;
 
