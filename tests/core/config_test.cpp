@@ -84,6 +84,44 @@ TEST(Config, FlagWinsOverEnvironmentVariable)
     EXPECT_EQ(oat_core_cfg()->run_for_us, 30LL * 1000000);
 }
 
+TEST(Config, SlowTimeIsAnOptionWithTheOldVariable)
+{
+    Defaults("app");
+    EXPECT_FALSE(oat_core_cfg()->slow_time);
+    setenv("OATEMU_SLOW_TIME", "1", 1);
+    int rc = Load({});
+    unsetenv("OATEMU_SLOW_TIME");
+    ASSERT_EQ(rc, 0);
+    EXPECT_TRUE(oat_core_cfg()->slow_time);
+    ASSERT_EQ(Load({ "--slow-time=0" }), 0);
+    EXPECT_FALSE(oat_core_cfg()->slow_time);
+}
+
+TEST(Config, SslKeylogVariableWinsOverSslKeylogFile)
+{
+    Defaults("app");
+    setenv("SSLKEYLOGFILE", "/tmp/generic.keys", 1);
+    ASSERT_EQ(Load({}), 0);
+    EXPECT_STREQ(oat_wip_cfg()->ssl_keylog, "/tmp/generic.keys");
+    setenv("OATEMU_SSL_KEYLOG", "/tmp/oatemu.keys", 1);
+    int rc = Load({});
+    unsetenv("SSLKEYLOGFILE");
+    unsetenv("OATEMU_SSL_KEYLOG");
+    ASSERT_EQ(rc, 0);
+    EXPECT_STREQ(oat_wip_cfg()->ssl_keylog, "/tmp/oatemu.keys");
+}
+
+TEST(Config, OnlyTheBearerChangesOnARunningModule)
+{
+    Defaults("app");
+    char err[128] = "";
+    EXPECT_EQ(oat_config_set_active("bearer", "delay=3s", err, sizeof err), 0) << err;
+    EXPECT_STREQ(oat_wip_cfg()->bearer, "delay=3s");
+    EXPECT_EQ(oat_config_set_active("creg", "5", err, sizeof err), -1);
+    EXPECT_STREQ(err, "--creg cannot change on a running module");
+    EXPECT_EQ(oat_adl_cfg()->creg_status, 1);
+}
+
 TEST(Config, TraceNoneShowsNoLevel)
 {
     Defaults("app");
