@@ -3,6 +3,7 @@
  * the module is idle. It never runs application code: it only posts events to tasks. */
 #include "core/loop.h"
 #include "core/clock.h"
+#include "core/core_options.h"
 #include "core/sched.h"
 #include "core/timer.h"
 
@@ -41,7 +42,7 @@ static _Atomic int wake_fd = -1;
 /* The time lock: one thread at a time fires alarms and moves virtual time (the loop each
  * turn, or an idle task in oat_loop_advance_idle). Taken with no other lock held. */
 static pthread_mutex_t time_mu = PTHREAD_MUTEX_INITIALIZER;
-/* OATEMU_SLOW_TIME=1: every virtual-time step goes through the loop thread (the hand-off
+/* --slow-time (OATEMU_SLOW_TIME=1): every virtual-time step goes through the loop thread (the hand-off
  * path, kept to compare with it); read at each loop start. */
 static bool slow_time;
 /* The thread is firing alarms in oat_loop_advance_idle: it wakes no loop, since it looks at
@@ -505,8 +506,7 @@ int oat_loop_start(void)
     clock_limit = oat_clock_is_virtual() ? 0 : INT64_MAX;
     end_us = INT64_MAX;
     settle_asked = settle_done = 0;
-    const char *slow = getenv("OATEMU_SLOW_TIME");
-    slow_time = slow && strcmp(slow, "0") != 0;
+    slow_time = oat_core_cfg()->slow_time;
     if (pthread_create(&loop_thread, NULL, loop_main, NULL) != 0)
         return -1;
     pthread_mutex_lock(&loop_mu);

@@ -6,7 +6,6 @@
 #include "adl/rtc_internal.h"
 #include "core/config.h"
 #include "core/log.h"
-#include "wip/bearer_config.h"
 #include "wip/wip_internal.h"
 
 typedef struct {

@@ -2,12 +2,11 @@
  * time driven by the --bearer spec. Handlers run only as events posted to the opener's task.
  * The GPRS bearer runs on a PDP context of the ADL GPRS model (adl/gprs.c), shared with ADL. */
 #include "wip/wip_internal.h"
-#include "wip/bearer_config.h"
+#include "wip/wip_options.h"
 #include "adl/at_internal.h"
 #include "adl/gprs_internal.h"
 #include "core/calls.h"
 #include "core/clock.h"
-#include "core/config.h"
 #include "core/log.h"
 #include "core/loop.h"
 #include "core/task_alarm.h"
@@ -237,7 +236,7 @@ static s8 on_connect(struct wip_bearer_ *br, const br_ev *ev)
         return WIP_BEV_CONN_FAILED;
     }
     oat_bearer_cfg cfg;
-    oat_bearer_config_parse(oat_cfg()->bearer, &cfg, NULL, 0);   /* checked at start */
+    oat_bearer_config_active(&cfg);   /* checked at start */
     fill_live(br, &cfg);
     br->state = BR_CONNECTED;
     if (br->kind == K_GPRS)
@@ -590,7 +589,7 @@ static s8 start_bearer(struct wip_bearer_ *br)
                  kind_names[br->kind]);
         return WIP_BERR_BAD_STATE;
     }
-    if (oat_bearer_config_parse(oat_cfg()->bearer, &cfg, err, sizeof err)) {
+    if (oat_bearer_config_parse(oat_wip_cfg()->bearer, &cfg, err, sizeof err)) {
         oat_warn("wip_bearerStart: %s (WIP_BERR_DEV)", err);
         return WIP_BERR_DEV;
     }

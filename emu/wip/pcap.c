@@ -32,7 +32,12 @@ static FILE *file;
 static uint16_t ip_id;
 static uint16_t next_plain_port = PLAIN_PORT_FIRST;
 
-int pcap_option_set(const char *value, char *err, size_t errlen)
+void oat_pcap_option_reset(void)
+{
+    path[0] = '\0';
+}
+
+int oat_pcap_option_set(const char *value, char *err, size_t errlen)
 {
     if (!value || !*value) {
         snprintf(err, errlen, "--pcap: needs a file path (--pcap=mail.pcap)");

@@ -12,13 +12,10 @@
 
 typedef struct oat_pcap_flow oat_pcap_flow;
 
-/* The option (parse, validate, store): a file path, "" = no capture. 0, or -1 with a
- * one-line message in err. */
-int pcap_option_set(const char *value, char *err, size_t errlen);
-#define OAT_PCAP_OPTION_HELP \
-"  --pcap=<file>               OATEMU_PCAP      write what goes over the module's link as a\n" \
-"                                               pcap file (emulated time; SSL channels also\n" \
-"                                               decrypted, module port 61000+; see README)\n"
+/* The option --pcap (registered by wip_options.c): parse, validate, store a file path; 0, or
+ * -1 with a one-line message in err. Reset: no capture. */
+int oat_pcap_option_set(const char *value, char *err, size_t errlen);
+void oat_pcap_option_reset(void);
 
 /* Module start: create the file (0), or -1 with a message in err (the module does not
  * start). Module stop, after the channels went: write what waits, close the file and forget

@@ -11,6 +11,7 @@
 #include "adl/rtc_internal.h"
 #include "core/calls.h"
 #include "core/clock.h"
+#include "core/config.h"
 #include "core/log.h"
 #include "core/loop.h"
 #include "core/task_alarm.h"
@@ -615,7 +616,7 @@ static int session_set_opt(oat_chan *s, int opt, const oat_optval *v)
     case WIP_COPT_SMTP_PIPELINING: t->use_pipelining = v->num != 0; return 0;
     case WIP_COPT_SMTP_CHUNKING: t->use_chunking = v->num != 0; return 0;
     case WIP_COPT_PEER_PORT:
-        if (v->num == 0 || v->num > 65535)
+        if (v->num == 0 || v->num > OAT_PORT_MAX)
             return WIP_CERR_OUT_OF_RANGE;
         s->peer_port = (uint16_t)v->num;
         return 0;
@@ -632,7 +633,7 @@ static int session_set_opt(oat_chan *s, int opt, const oat_optval *v)
         snprintf(t->ehlo, sizeof t->ehlo, "%s", v->str);
         return 0;
     case WIP_COPT_TIMEOUT:
-        if (v->num < 1 || v->num > 3600000)
+        if (v->num < 1 || v->num > OAT_MS_PER_HOUR)
             return WIP_CERR_OUT_OF_RANGE;
         t->timeout_ms = v->num;
         return 0;

@@ -7,9 +7,10 @@
  * channel's release. */
 #include "wip/ssl_internal.h"
 #include "wip/pcap.h"
+#include "wip/wip_options.h"
 #include "adl/rtc_internal.h"
 #include "core/calls.h"
-#include "core/config.h"
+#include "core/clock.h"
 #include "core/log.h"
 
 #include <arpa/inet.h>
@@ -48,7 +49,7 @@ typedef struct {
 /* The connect and handshake of a module took up to ~40 s on GPRS (the forum account): the
  * default leaves room for that; WIP_COPT_TIMEOUT changes it per client. */
 #define OAT_SSL_HANDSHAKE_DEFAULT_MS 60000u
-#define OAT_SSL_HANDSHAKE_MAX_MS 3600000u
+#define OAT_SSL_HANDSHAKE_MAX_MS OAT_MS_PER_HOUR
 
 static const oat_chan_ops ssl_ops;
 
@@ -524,7 +525,7 @@ static void apply_verify(ssl_tp *t)
 static void keylog(const SSL *ssl, const char *line)
 {
     (void)ssl;
-    const char *path = oat_cfg()->ssl_keylog;
+    const char *path = oat_wip_cfg()->ssl_keylog;
     FILE *f = *path ? fopen(path, "a") : NULL;
     if (!f)
         return;

@@ -4,6 +4,7 @@
  * the server's handler with the server's ctx, OPEN first, with the server's options. */
 #include "wip/wip_internal.h"
 #include "core/calls.h"
+#include "core/config.h"
 #include "core/log.h"
 #include "core/repeat.h"
 
@@ -74,7 +75,7 @@ int oat_tcp_opt_set(oat_chan *c, int opt, const oat_optval *v)
     case WIP_COPT_PORT:                  /* a client's local port, before it connects */
         if (c->state != WIP_CSTATE_BUSY || c->tp)
             return WIP_CERR_CSTATE;
-        if (v->num > 65535)
+        if (v->num > OAT_PORT_MAX)
             return WIP_CERR_OUT_OF_RANGE;
         c->local_port = (uint16_t)v->num;
         return 0;

@@ -5,7 +5,7 @@
  * more than the application reads is throttled by TCP itself. */
 #include "wip/wip_internal.h"
 #include "wip/pcap.h"
-#include "core/config.h"
+#include "wip/wip_options.h"
 #include "core/log.h"
 #include "core/loop.h"
 
@@ -353,7 +353,7 @@ static void resolved(void *arg, int err, const struct sockaddr *addr, socklen_t 
             } else {
                 apply_socket_options(c, t->fd);
                 bind_local_port(c, t->fd, addr->sa_family);
-                unsigned timeout_ms = (unsigned)(oat_cfg()->connect_timeout_us / 1000);
+                unsigned timeout_ms = (unsigned)(oat_wip_cfg()->connect_timeout_us / 1000);
                 setsockopt(t->fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &timeout_ms, sizeof timeout_ms);
                 if (connect(t->fd, addr, addr_len) == 0 ||
                     errno == EINPROGRESS)

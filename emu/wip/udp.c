@@ -5,6 +5,7 @@
 #include "wip/wip_internal.h"
 #include "wip/pcap.h"
 #include "core/calls.h"
+#include "core/config.h"
 #include "core/log.h"
 #include "core/loop.h"
 
@@ -414,7 +415,7 @@ static int explicit_peer(const oat_peer_opts *peer, struct sockaddr_in *to, bool
                  !str || !*str ? "no peer address" : "no peer port");
         return WIP_CERR_INVALID;
     }
-    if (port == 0 || port > 65535) {
+    if (port == 0 || port > OAT_PORT_MAX) {
         oat_warn("wip_writeOpts: peer port %u (WIP_CERR_OUT_OF_RANGE)", port);
         return WIP_CERR_OUT_OF_RANGE;
     }
@@ -501,7 +502,7 @@ static int udp_set_opt(oat_chan *c, int opt, const oat_optval *v)
         return WIP_CERR_CSTATE;      /* the port and the peer are given at creation */
     switch (opt) {
     case WIP_COPT_PORT:
-        if (v->num > 65535)
+        if (v->num > OAT_PORT_MAX)
             return WIP_CERR_OUT_OF_RANGE;
         t->port_asked = (uint16_t)v->num;
         return 0;
@@ -520,7 +521,7 @@ static int udp_set_opt(oat_chan *c, int opt, const oat_optval *v)
         return 0;
     }
     case WIP_COPT_PEER_PORT:
-        if (v->num == 0 || v->num > 65535)
+        if (v->num == 0 || v->num > OAT_PORT_MAX)
             return WIP_CERR_OUT_OF_RANGE;
         t->peer_port = (uint16_t)v->num;
         return 0;
