@@ -2,6 +2,8 @@
  * --flags (the flag wins). It parses and validates; the layers read the result. */
 #include "core/config.h"
 #include "wip/bearer_config.h"
+#include "wip/fault.h"
+#include "wip/module_cpu.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -58,6 +60,8 @@ void oat_config_defaults(oat_config *c, const char *app_name)
     memset(c, 0, sizeof *c);
     c->clock_virtual = false;
     c->run_for_us = -1;
+    fault_option_set("", NULL, 0);          /* the layers' own options */
+    module_cpu_option_set("off", NULL, 0);
     snprintf(c->at, sizeof c->at, "stdio");
     const char *data = getenv("XDG_DATA_HOME");
     const char *home = getenv("HOME");
@@ -350,6 +354,10 @@ int oat_config_set(oat_config *c, const char *name, const char *v, char *err, si
         if (oat_bearer_config_check(v, err, errlen) != 0)
             return -1;
         return copy_str(c->bearer, sizeof c->bearer, name, v, err, errlen);
+    } else if (!strcmp(name, "fault")) {
+        return fault_option_set(v, err, errlen);
+    } else if (!strcmp(name, "module-cpu")) {
+        return module_cpu_option_set(v, err, errlen);
     } else if (!strcmp(name, "sim-pin")) {
         for (const char *p = v; *p; p++)
             if (!isdigit((unsigned char)*p))
@@ -390,6 +398,7 @@ static const struct {
     { "OATEMU_CONNECT_TIMEOUT", "connect-timeout" }, { "SSLKEYLOGFILE", "ssl-keylog" },
     { "OATEMU_SSL_KEYLOG", "ssl-keylog" },
     { "OATEMU_MODEM_LATENCY", "modem-latency" }, { "OATEMU_MODEM", "modem" },
+    { "OATEMU_FAULT", "fault" },       { "OATEMU_MODULE_CPU", "module-cpu" },
 };
 
 int oat_config_load(oat_config *c, int argc, char **argv, char *err, size_t errlen)
@@ -406,6 +415,8 @@ int oat_config_load(oat_config *c, int argc, char **argv, char *err, size_t errl
         const char *a = argv[i];
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             fputs(help_text, stdout);
+            fputs(fault_option_help, stdout);
+            fputs(module_cpu_option_help, stdout);
             return 1;
         }
         if (strncmp(a, "--", 2))
