@@ -3,6 +3,7 @@
  * (and on a host port when exposed) and spawns one channel per connection, which reports to
  * the server's handler with the server's ctx, OPEN first, with the server's options. */
 #include "wip/wip_internal.h"
+#include "wip/fault.h"
 #include "core/calls.h"
 #include "core/config.h"
 #include "core/log.h"
@@ -38,10 +39,12 @@ wip_channel_t oat_tcp_client_create(const char *fn, const ascii *host, u16 port,
         oat_wip_unlock();
         return NULL;
     }
-    if (d.module)
+    if (d.module) {
         oat_mport_connect(c, d.port);
-    else
+    } else {
+        oat_fault_attach(c, host, port, d.host, d.port);
         oat_tcp_host_connect(fn, c, d.host, d.port);
+    }
     oat_wip_unlock();
     return c;
 }

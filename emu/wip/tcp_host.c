@@ -6,6 +6,7 @@
 #include "wip/wip_internal.h"
 #include "wip/pcap.h"
 #include "wip/wip_options.h"
+#include "wip/fault.h"
 #include "core/log.h"
 #include "core/loop.h"
 
@@ -110,6 +111,36 @@ static void fail(oat_chan *c, int err, const char *what)
 }
 
 static uint32_t host_readable(oat_chan *c);
+static void saw_eof(oat_chan *c, host_tp *t);
+
+/* A scripted fault after a byte count (fault.c) hits the real socket; true when the
+ * connection goes on. A reset: RST to the peer (a disconnect with SO_LINGER 0; the fd stays
+ * valid for the I/O thread until the channel goes). A close: FIN to the peer, PEER_CLOSE
+ * behind what is still readable. */
+static bool fault_act(oat_chan *c, host_tp *t, oat_fault_act act)
+{
+    if (act == OAT_FAULT_RESET) {
+        struct linger lg = { 1, 0 };
+        struct sockaddr unspec = { .sa_family = AF_UNSPEC };
+        setsockopt(t->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+        (void)connect(t->fd, &unspec, sizeof unspec);
+        fail(c, WIP_CERR_PIPE_BROKEN, "fault: connection reset with");
+        return false;
+    }
+    if (act == OAT_FAULT_CLOSE) {
+        int avail = 0;
+        shutdown(t->fd, SHUT_WR);
+        ioctl(t->fd, FIONREAD, &avail);
+        oat_fault_closed(c, (uint32_t)avail);
+        if (host_readable(c) > 0) {
+            t->fin = true;
+            oat_chan_peer_closed(c);
+        } else {
+            saw_eof(c, t);
+        }
+    }
+    return true;
+}
 
 /* The connection broke (a reset, a send refused): the bytes that arrived before it stay
  * readable (a server's last reply before it resets), and the error comes once the
@@ -125,15 +156,16 @@ static void broken(oat_chan *c, host_tp *t, int err, const char *what)
     fail(c, err, what);
 }
 
-/* The bytes a ring holds as one or two iovecs. */
-static int ring_iov(const oat_ring *r, struct iovec iov[2])
+/* The first max bytes a ring holds as one or two iovecs. */
+static int ring_iov(const oat_ring *r, uint32_t max, struct iovec iov[2])
 {
-    if (r->count == 0)
+    uint32_t count = r->count < max ? r->count : max;
+    if (count == 0)
         return 0;
-    uint32_t first = r->size - r->head < r->count ? r->size - r->head : r->count;
+    uint32_t first = r->size - r->head < count ? r->size - r->head : count;
     iov[0] = (struct iovec){ r->data + r->head, first };
-    iov[1] = (struct iovec){ r->data, r->count - first };
-    return r->count > first ? 2 : 1;
+    iov[1] = (struct iovec){ r->data, count - first };
+    return count > first ? 2 : 1;
 }
 
 static bool would_block(void)
@@ -145,13 +177,16 @@ static bool would_block(void)
 static bool flush(oat_chan *c, host_tp *t)
 {
     uint32_t before = c->snd.count;
-    while (c->snd.count > 0) {
+    while (c->snd.count > 0 && oat_fault_send_room(c) > 0) {
         struct iovec iov[2];
-        struct msghdr m = { .msg_iov = iov, .msg_iovlen = (size_t)ring_iov(&c->snd, iov) };
+        struct msghdr m = { .msg_iov = iov,
+                            .msg_iovlen = (size_t)ring_iov(&c->snd, oat_fault_send_room(c), iov) };
         ssize_t n = sendmsg(t->fd, &m, MSG_NOSIGNAL | MSG_DONTWAIT);
         if (n > 0) {
             oat_pcap_tcp_ring_sent(c, &c->snd, (uint32_t)n);
             oat_ring_consume(&c->snd, (uint32_t)n);
+            if (!fault_act(c, t, oat_fault_sent(c, (uint32_t)n)))
+                return false;
             continue;
         }
         if (n < 0 && would_block())
@@ -176,7 +211,8 @@ static uint32_t host_readable(oat_chan *c)
     int avail = 0;
     if (!t || t->fd < 0 || t->connecting || c->rd_shut || ioctl(t->fd, FIONREAD, &avail) != 0)
         return 0;
-    return (uint32_t)avail < c->rcv.size ? (uint32_t)avail : c->rcv.size;
+    uint32_t cap = oat_fault_recv_room(c) < c->rcv.size ? oat_fault_recv_room(c) : c->rcv.size;
+    return (uint32_t)avail < cap ? (uint32_t)avail : cap;
 }
 
 static void saw_eof(oat_chan *c, host_tp *t)
@@ -252,7 +288,7 @@ static void pump(oat_chan *c, bool read_too, bool fin)
     bool discard = t->closing || c->rd_shut;
     if (!t->eof && !(t->fin && !discard))
         ev |= discard || c->read_armed ? POLLIN : POLLRDHUP;
-    if (c->snd.count > 0)
+    if (c->snd.count > 0 && oat_fault_send_room(c) > 0)
         ev |= POLLOUT;
     set_events(t, ev);
 }
@@ -283,6 +319,7 @@ static void connected(oat_chan *c, host_tp *t)
     setsockopt(t->fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &no_limit, sizeof no_limit);
     oat_pcap_tcp_open(c, t->fd, true);
     oat_chan_opened(c);
+    oat_fault_opened(c);
     pump(c, true, false);
 }
 
@@ -386,6 +423,16 @@ static host_tp *tp_new(oat_chan *c, int fd)
     return t;
 }
 
+/* The name lookup, then the connect (now, or after a scripted connect-delay). */
+static void start_connect(oat_chan *c)
+{
+    host_tp *t = tp_of(c);
+    t->connecting = true;
+    oat_io_pending_add(1);
+    oat_tp_hold(&t->life);
+    oat_resolve(t->peer, t->peer_port, AF_UNSPEC, resolved, t);
+}
+
 void oat_tcp_host_connect(const char *fn, oat_chan *c, const char *host, uint16_t port)
 {
     host_tp *t = tp_new(c, -1);
@@ -402,10 +449,11 @@ void oat_tcp_host_connect(const char *fn, oat_chan *c, const char *host, uint16_
         oat_chan_fail(c, WIP_CERR_NETWORK_UNREACHABLE);
         return;
     }
-    t->connecting = true;
-    oat_io_pending_add(1);
-    oat_tp_hold(&t->life);
-    oat_resolve(host, port, AF_UNSPEC, resolved, t);
+    int rc = oat_fault_connect(c, start_connect);
+    if (rc < 0)
+        oat_chan_fail(c, rc);
+    else if (rc == 0)
+        start_connect(c);
 }
 
 /* ---- channel operations ---- */
@@ -434,10 +482,13 @@ static int host_send_now(oat_chan *c, const void *buf, uint32_t len)
         fail(c, t->broken_err, "send failed");
         return -1;
     }
-    ssize_t n = send(t->fd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (len > oat_fault_send_room(c))
+        len = oat_fault_send_room(c);
+    ssize_t n = len ? send(t->fd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT) : 0;
     if (n > 0) {
         oat_pcap_tcp_data(c, true, buf, (size_t)n);
         await_reply(t);
+        fault_act(c, t, oat_fault_sent(c, (uint32_t)n));
         return (int)n;
     }
     if (n < 0 && !would_block()) {
@@ -451,14 +502,18 @@ static int host_send_now(oat_chan *c, const void *buf, uint32_t len)
 static int host_recv_now(oat_chan *c, void *buf, uint32_t len)
 {
     host_tp *t = tp_of(c);
-    if (!t || t->fd < 0 || t->connecting || t->eof)
+    if (!t || t->fd < 0 || t->connecting || t->eof || oat_fault_recv_room(c) == 0)
         return 0;
+    if (len > oat_fault_recv_room(c))
+        len = oat_fault_recv_room(c);
     ssize_t n = recv(t->fd, buf, len, MSG_DONTWAIT);
     if (n > 0) {
         oat_pcap_tcp_data(c, false, buf, (size_t)n);
         reply_came(t);
         if (t->broken_err && host_readable(c) == 0)
             fail(c, t->broken_err, "connection broken with");   /* ERROR after these bytes */
+        else
+            fault_act(c, t, oat_fault_received(c, (uint32_t)n));
         return (int)n;
     }
     if (t->broken_err) {
@@ -547,6 +602,7 @@ static void host_destroy(oat_chan *c)
     if (--connections == 0)
         oat_io_hold_end();
     connect_done(t);
+    oat_fault_detach(c);
     oat_io_wait_end(t->reply_wait);
     t->reply_wait = -1;
     t->chan = NULL;

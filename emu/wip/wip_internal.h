@@ -142,6 +142,7 @@ struct wip_channel_ {
     /* transport state */
     void *tp;
     struct oat_pcap_flow *pcap;   /* --pcap: this channel's flow (pcap.c), NULL if none */
+    struct oat_fault_conn *fault;   /* host TCP client: its scripted faults (fault.c), or NULL */
 };
 
 /* Create a channel owned by the calling task, state BUSY, one reference held by the
@@ -259,6 +260,10 @@ void oat_chan_timer_init(oat_chan_timer *tm);
 /* fn(c) in c's owner task, lock held, ms of emulated time from now unless stopped or
  * restarted before. false (and nothing armed) when host memory runs out. */
 bool oat_chan_timer_start(oat_chan_timer *tm, oat_chan *c, uint32_t ms, void (*fn)(oat_chan *c));
+/* The same for a span the module spends itself (its CPU): no host peer is awaited, so the
+ * virtual clock is not held for host time even on a host channel. */
+bool oat_chan_timer_start_busy(oat_chan_timer *tm, oat_chan *c, uint32_t ms,
+                               void (*fn)(oat_chan *c));
 /* Stop it; safe when stopped. A transport stops its timers before its tp block goes. */
 void oat_chan_timer_stop(oat_chan_timer *tm);
 

@@ -1,8 +1,10 @@
 /* wip_options.c: parses and keeps the WIP layer's options: host name redirections, exposed
- * server ports, the bearer's behaviour, the host connect timeout, the TLS key log and the
- * capture file. */
+ * server ports, the bearer's behaviour, the host connect timeout, the TLS key log, the
+ * capture file, scripted faults and the module's CPU for TLS. */
 #include "wip/wip_options.h"
 #include "core/config.h"
+#include "wip/fault.h"
+#include "wip/module_cpu.h"
 #include "wip/pcap.h"
 
 #include <arpa/inet.h>
@@ -140,6 +142,15 @@ static const oat_option wip_options[] = {
     { "pcap", { "OATEMU_PCAP" }, "<file>",
       "write what goes over the module's link as a pcap file (emulated time; SSL channels also\n"
       "decrypted, module port 61000+; see README)", oat_pcap_option_set, oat_pcap_option_reset,
+      false, false },
+    { "fault", { "OATEMU_FAULT" }, "<peer>[:<port>]:<fault>[,...][;<peer>...]",
+      "scripted faults on host connections: refuse, connect-delay=T,\n"
+      "reset-after[-sent|-recv]=N, close-after[-sent|-recv]=N, stall=T, drop-bearer=T,\n"
+      "lookup-fail, tls-alert-after=N (README, Faults)", oat_fault_option_set,
+      oat_fault_option_reset, false, true },
+    { "module-cpu", { "OATEMU_MODULE_CPU" }, "off|arm9-104mhz",
+      "TLS handshakes cost the emulated time the module's CPU spends on their public-key\n"
+      "operations (default off)", oat_module_cpu_option_set, oat_module_cpu_option_reset,
       false, false },
 };
 

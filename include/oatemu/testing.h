@@ -66,6 +66,11 @@ int oatemu_in_task(int task, void (*fn)(void *arg), void *arg);
  * after 1 s; "fail=WIP_BERR_NO_SIM", "delay=5s", "drop=30s", "apn=internet"...). Applies to
  * the bearer starts that come after it. Returns 0, or -1 (reason traced) for a bad spec. */
 int oatemu_set_bearer(const char *spec);
+/* Scripted faults on host connections, as the --fault flag takes them
+ * ("peer.test:7:reset-after=1000", "mail.test:25:stall=5s;10.0.0.1:refuse"; "" = none):
+ * they apply to the connections that start after it. Returns 0, or -1 (reason traced) for
+ * a bad spec. */
+int oatemu_set_fault(const char *spec);
 /* Every connected bearer goes down now, as a lost network does (WIP_BEV_IP_DISCONNECTED to
  * its handler, host channels fail). Returns how many went down, or -1 when no module runs. */
 int oatemu_bearer_drop(void);
