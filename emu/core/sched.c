@@ -30,7 +30,7 @@ struct oat_task {
     pthread_cond_t cv;
     oat_event *head, *tail;
     oat_event *closing, *closing_tail;   /* the closing list: run at the closing pass */
-    oat_event *running;   /* the event whose handler runs now (freed if the task ends in it) */
+    oat_event *running;   /* the event or closing callback running (freed if the task ends in it) */
     bool blocked;      /* inside oat_task_block, waiting for its condition */
     bool (*ready)(void *arg);
     void *ready_arg;
@@ -163,9 +163,11 @@ static void closing_pass(oat_task *t)
         t->closing = ev->next;
         if (!t->closing)
             t->closing_tail = NULL;
+        t->running = ev;   /* freed by oat_task_block if the module stops inside it */
         OAT_UNLOCK(&sched_mu, SCHED);
         OAT_ASSERT_NO_CORE_LOCK("a closing callback");
         ev->fn(ev->arg);
+        t->running = NULL;
         free(ev);
         OAT_LOCK(&sched_mu, SCHED);
         events_run++;

@@ -49,7 +49,8 @@ TEST_F(LockCheckDeath, TakingSchedMuTwiceIsCaughtBeforeTheDeadlock)
 
 TEST_F(LockCheckDeath, AChannelCallWithoutWipMuAborts)
 {
-    EXPECT_DEATH(oat_chan_ref(nullptr), "lock rule broken: wip_mu must be held here, in oat_chan_ref");
+    EXPECT_DEATH(oat_chan_ref(nullptr),
+                 "lock rule broken: wip_mu must be held here, in oat_chan_ref");
 }
 
 TEST_F(LockCheckDeath, ACallbackStartingWithACoreLockHeldAborts)
