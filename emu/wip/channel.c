@@ -20,12 +20,12 @@ static unsigned next_serial;
 
 void oat_wip_lock(void)
 {
-    pthread_mutex_lock(&wip_mu);
+    OAT_LOCK(&wip_mu, WIP);
 }
 
 void oat_wip_unlock(void)
 {
-    pthread_mutex_unlock(&wip_mu);
+    OAT_UNLOCK(&wip_mu, WIP);
 }
 
 oat_chan *oat_chan_first(void)
@@ -160,12 +160,13 @@ static void finalize_drop(void *arg)
 
 static void chan_unref(oat_chan *c)
 {
+    OAT_ASSERT_HELD(WIP);
     if (--c->refs > 0)
         return;
     chan_unlink(c);
     oat_chan *outer = c->outer;
     if (c->finalizer)
-        oat_post(c->owner, finalize_event, c, finalize_drop);
+        oat_task_defer_close(c->owner, finalize_event, c, finalize_drop);
     else
         chan_free(c);
     if (outer)
@@ -174,6 +175,7 @@ static void chan_unref(oat_chan *c)
 
 void oat_chan_ref(oat_chan *c)
 {
+    OAT_ASSERT_HELD(WIP);
     c->refs++;
 }
 
@@ -290,6 +292,7 @@ static void event_deliver(void *arg)
 
 static void post_event(oat_chan *c, const chan_event *proto)
 {
+    OAT_ASSERT_HELD(WIP);
     if (c->app_closed || c->aborted)
         return;
     chan_event *e = malloc(sizeof *e);
@@ -431,6 +434,7 @@ int wip_writeOpts(wip_channel_t c, const void *buf, u32 len, ...)
 
 void oat_chan_close(oat_chan *c)
 {
+    OAT_ASSERT_HELD(WIP);
     c->app_closed = true;
     c->state = WIP_CSTATE_BUSY;
     if (!c->released)

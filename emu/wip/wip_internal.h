@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <netinet/in.h>
 #include "wip.h"
+#include "../core/lock_check.h"
 #include "../core/sched.h"
 #include "wip/wip_errors.h"
 
