@@ -153,6 +153,9 @@ typedef enum {
     WIP_COPT_SMTP_MULTIPART,    /* data: bool, a MIME multipart mail (for ATTACH_BEGIN) */
     WIP_COPT_SMTP_ATTACH_BEGIN, /* data, open: const ascii *filename, const ascii *mime_type:
                                    what is written from now on is that attachment */
+    /* FTP, oatemu's (wip_ftp.h) */
+    WIP_COPT_FTP_STATUS_CODE,   /* session, data: get u32 *code, ascii **text: the last reply */
+    WIP_COPT_FTP_SIZE,          /* session: get u32*: the size of the last wip_fileInfo */
     WIP_COPT_LAST
 } wip_channelOption_e;
 

@@ -333,6 +333,13 @@ extern const oat_chan_ops oat_tcp_host_ops;
 /* fn: the create call, for the trace of a refusal. */
 void oat_tcp_host_connect(const char *fn, oat_chan *c, const char *host, uint16_t port);
 int oat_tcp_host_listen(oat_chan *server, uint16_t host_port);
+/* The same at a host address; *host_port 0 picks a free port, set to the one bound. */
+int oat_tcp_host_listen_at(oat_chan *server, struct in_addr addr, uint16_t *host_port);
+/* A TCP server on the host network only (no module port; the FTP client's active data
+ * connections, tcp.c): listening at addr on a free port (*host_port), its connections spawn
+ * channels that report to evh with ctx, OPEN first. NULL with a trace naming fn. */
+oat_chan *oat_tcp_host_server(const char *fn, struct in_addr addr, wip_eventHandler_f evh,
+                              void *ctx, uint16_t *host_port);
 void oat_tcp_host_unlisten(oat_chan *server);
 extern const oat_chan_ops oat_tcp_loop_ops;
 
