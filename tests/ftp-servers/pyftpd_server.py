@@ -21,7 +21,7 @@ def main():
     ap.add_argument("--password", default="s3cret")
     args = ap.parse_args()
     os.makedirs(args.spool, exist_ok=True)
-    logging.basicConfig(level=logging.INFO, stream=sys.stderr)
+    logging.basicConfig(level=logging.DEBUG, stream=sys.stderr)   # every command
     auth = DummyAuthorizer()
     auth.add_user(args.user, args.password, args.spool, perm="elradfmwMT")
     handler = FTPHandler
