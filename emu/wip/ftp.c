@@ -372,6 +372,7 @@ static void read_replies(oat_chan *s, ftp_tp *t)
             t->code = t->rd.code;
             snprintf(t->text, sizeof t->text, "%s", t->rd.text);
             oat_smtp_reader_reset(&t->rd);
+            t->rd.ftp = true;
             on_reply(s, t);
             if (t->st == FS_DEAD)
                 return;

@@ -13,9 +13,7 @@
 
 void oat_smtp_reader_reset(oat_smtp_reader *r)
 {
-    bool ftp = r->ftp;
     memset(r, 0, sizeof *r);
-    r->ftp = ftp;
 }
 
 static void add_text(oat_smtp_reader *r, const char *t)
