@@ -32,26 +32,33 @@ static void start_timer(oat_chan *s, ftp_tp *t)
 
 /* ---- ending ---- */
 
+/* The transfer in progress (if any) is over for the session: its data channel gets ERROR
+ * (err != 0) or, a download, PEER_CLOSE, and lets go of its connections. */
+static void let_go_of_data(ftp_tp *t, int err)
+{
+    oat_chan *d = t->data;
+    t->data = NULL;
+    if (!d)
+        return;
+    ftp_data_tp *dt = d->tp;
+    dt->session = NULL;
+    if (err != 0)
+        oat_chan_fail(d, err);
+    else if (!dt->put)
+        oat_chan_peer_closed(d);        /* the bytes stay readable */
+    oat_ftp_data_detach(d);
+}
+
 void oat_ftp_transfer_end(oat_chan *s, int err, const char *why)
 {
     ftp_tp *t = s->tp;
-    oat_chan *d = t->data;
     char name[48];
     if (err != 0)
         oat_warn("%s: the transfer failed: %s (errnum %d)", oat_chan_name(s, name, sizeof name),
                  why, err);
     oat_chan_timer_stop(&t->timer);
-    t->data = NULL;
     t->st = FS_READY;
-    if (d) {
-        ftp_data_tp *dt = d->tp;
-        dt->session = NULL;
-        if (err != 0)
-            oat_chan_fail(d, err);
-        else if (!dt->put)
-            oat_chan_peer_closed(d);     /* the bytes stay readable */
-        oat_ftp_data_detach(d);
-    }
+    let_go_of_data(t, err);
     oat_chan_event(s, err == 0 ? WIP_CEV_DONE : WIP_CEV_ERROR, err);
 }
 
@@ -62,14 +69,7 @@ static void session_fail(oat_chan *s, ftp_tp *t, int errnum, const char *why)
     char name[48];
     oat_warn("%s: %s (errnum %d)", oat_chan_name(s, name, sizeof name), why, errnum);
     oat_chan_timer_stop(&t->timer);
-    oat_chan *d = t->data;
-    t->data = NULL;
-    if (d) {
-        ftp_data_tp *dt = d->tp;
-        dt->session = NULL;
-        oat_chan_fail(d, errnum);
-        oat_ftp_data_detach(d);
-    }
+    let_go_of_data(t, errnum);
     t->st = FS_DEAD;
     oat_chan_fail(s, errnum);
 }
@@ -505,23 +505,10 @@ static int session_get_opt(oat_chan *s, int opt, const oat_optval *v)
     }
 }
 
-static void drop_transfer(oat_chan *s, ftp_tp *t)
-{
-    oat_chan *d = t->data;
-    t->data = NULL;
-    if (d) {
-        ftp_data_tp *dt = d->tp;
-        dt->session = NULL;
-        oat_chan_fail(d, WIP_CERR_ABORTED);
-        oat_ftp_data_detach(d);
-    }
-    (void)s;
-}
-
 static void session_close(oat_chan *s)
 {
     ftp_tp *t = s->tp;
-    drop_transfer(s, t);                /* a transfer in progress goes with the session */
+    let_go_of_data(t, WIP_CERR_ABORTED);   /* a transfer in progress goes with the session */
     if (!oat_chan_inner(s)) {
         oat_chan_timer_stop(&t->timer);
         oat_chan_release(s);
@@ -539,7 +526,7 @@ static void session_close(oat_chan *s)
 static int session_abort(oat_chan *s)
 {
     ftp_tp *t = s->tp;
-    drop_transfer(s, t);
+    let_go_of_data(t, WIP_CERR_ABORTED);
     oat_chan_timer_stop(&t->timer);
     t->st = FS_DEAD;
     oat_chan_abort_inner(s);
@@ -551,7 +538,8 @@ static void session_destroy(oat_chan *s)
     ftp_tp *t = s->tp;
     if (!t)
         return;
-    drop_transfer(s, t);
+    if (t->data)                        /* module stop: every channel is being freed */
+        ((ftp_data_tp *)t->data->tp)->session = NULL;
     oat_chan_timer_stop(&t->timer);
     free(t->user);
     free(t->password);

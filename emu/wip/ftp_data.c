@@ -244,13 +244,23 @@ bool oat_ftp_data_listen(oat_chan *d, struct in_addr *addr, uint16_t *port, cons
     return dt->listener != NULL;
 }
 
+/* The listener closes unless it is gone already (wip_netExit closes every channel, a
+ * module stop frees them in any order). */
+static void close_listener(ftp_data_tp *dt)
+{
+    oat_chan *l = dt->listener;
+    dt->listener = NULL;
+    for (oat_chan *c = oat_chan_first(); l && c; c = c->next_all)
+        if (c == l && !c->app_closed) {
+            oat_chan_close(l);
+            return;
+        }
+}
+
 void oat_ftp_data_detach(oat_chan *d)
 {
     ftp_data_tp *dt = d->tp;
-    if (dt->listener) {
-        oat_chan_close(dt->listener);
-        dt->listener = NULL;
-    }
+    close_listener(dt);
     if (!oat_chan_inner(d))
         oat_chan_release(d);
     else if (d->last_error != 0)
@@ -316,8 +326,7 @@ static void data_destroy(oat_chan *d)
         if (t && t->data == d)
             t->data = NULL;
     }
-    if (dt->listener)
-        oat_chan_close(dt->listener);
+    close_listener(dt);
     free(dt->path);
     free(dt);
     d->tp = NULL;

@@ -2,7 +2,7 @@
 """drop_server.py: an FTP server of ours that breaks downloads: any login is taken, and a RETR
 (passive mode) sends the first --drop-after bytes of the pattern bytes(i % 251), then closes
 the data connection and replies 426, as a server whose disk or link failed mid-transfer.
-Prints "listening on 127.0.0.1:PORT" once it accepts connections.
+Prints "root DIR" and "listening on 127.0.0.1:PORT" once it accepts connections.
 usage: drop_server.py --port 0 --spool DIR --drop-after N"""
 import argparse
 import os
@@ -64,6 +64,7 @@ def main():
     srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     srv.bind(("127.0.0.1", args.port))
     srv.listen(4)
+    print("root %s" % os.path.abspath(args.spool), flush=True)
     print("listening on 127.0.0.1:%d" % srv.getsockname()[1], flush=True)
     while True:
         conn, _ = srv.accept()

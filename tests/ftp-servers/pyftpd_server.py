@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """pyftpd_server.py: Debian's pyftpdlib as the FTP client suites' server: a user with a
 password and every permission on a root directory (created), on 127.0.0.1; prints
-"listening on 127.0.0.1:PORT" once it accepts connections.
+"root DIR" and "listening on 127.0.0.1:PORT" once it accepts connections.
 usage: pyftpd_server.py --port 0 --spool ROOT [--user U --password P]"""
 import argparse
 import logging
@@ -28,6 +28,7 @@ def main():
     handler.authorizer = auth
     server = FTPServer(("127.0.0.1", args.port), handler)
     host, port = server.socket.getsockname()[:2]
+    print("root %s" % os.path.abspath(args.spool), flush=True)
     print("listening on %s:%d" % (host, port), flush=True)
     server.serve_forever()
 

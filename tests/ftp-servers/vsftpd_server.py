@@ -2,7 +2,7 @@
 """vsftpd_server.py: Debian's vsftpd as the FTP client suites' server, run as the user who
 starts it (run_as_launching_user: no root, no PAM, so anonymous logins only; uploads,
 downloads, PASV and PORT), with a generated configuration; the root directory is created.
-Prints "listening on 127.0.0.1:PORT" once it accepts connections.
+Prints "root DIR" and "listening on 127.0.0.1:PORT" once it accepts connections.
 usage: vsftpd_server.py --port 0 --spool ROOT"""
 import argparse
 import os
@@ -61,6 +61,7 @@ def main():
             break
         except OSError:
             time.sleep(0.05)
+    print("root %s" % root, flush=True)
     print("listening on 127.0.0.1:%d" % port, flush=True)
     try:
         os.waitpid(pid, 0)

@@ -1,8 +1,8 @@
 // ftp_pyftpdlib_test.cpp: the FTP client against Debian's pyftpdlib (tests/ftp-servers/
 // pyftpd_server.py): 1 MB and 10 MB files byte-exact both ways in passive and active mode,
 // ASCII line ends both ways, a wrong password (530), a missing file (550) with the session
-// still usable, one transfer at a time, the file commands, and 50 transfers in one session
-// with no descriptor growth.
+// still usable, one transfer at a time, the file commands, 50 transfers in one session with
+// no descriptor growth, no server (refused), and a session closed mid-transfer.
 #include "ftp_suite.h"
 
 namespace {
@@ -16,14 +16,8 @@ protected:
         server = std::make_unique<SpoolServer>(dir, script("pyftpd_server.py"),
                                                "--user module --password s3cret");
         ASSERT_NE(0, server->port());
-        root = dir + "/run" + std::to_string(run_number());
+        root = root_of(*server);
         boot_to(server->port());
-    }
-    // SpoolServer's root is dir/runN, N counting the servers started in this process.
-    static int run_number()
-    {
-        static int n;
-        return ++n;
     }
 };
 
@@ -194,6 +188,35 @@ TEST_F(FtpPyftpdlib, FiftyTransfersInOneRunLeaveNoDescriptorBehind)
     EXPECT_TRUE(wait_until([&] { return open_descriptors() <= before; }, 5000))
         << before << " -> " << open_descriptors();
     close_session();
+}
+
+TEST_F(FtpPyftpdlib, NoServerGivesAnErrorOnTheSession)
+{
+    int port;
+    {
+        SpoolServer gone(dir, script("pyftpd_server.py"));   // a port that was just free
+        port = gone.port();
+    }
+    ASSERT_NE(0, port);
+    boot_to(port);
+    EXPECT_FALSE(open_user_session(true));
+    ASSERT_EQ(1, count(WIP_CEV_ERROR, session)) << traces();
+    EXPECT_EQ(WIP_CERR_REFUSED, last(WIP_CEV_ERROR, session)->err);
+    close_session();
+}
+
+TEST_F(FtpPyftpdlib, ClosingTheSessionMidTransferAbortsTheDataChannel)
+{
+    start();
+    spit(root + "/big.bin", pattern_bytes(10 << 20));
+    ASSERT_TRUE(open_user_session(true)) << traces();
+    hold_reads = true;
+    task([&] { data = wip_getFile(session, "big.bin", handler, &dctx); });
+    ASSERT_TRUE(wait_until([&] { return count(WIP_CEV_READ, data) > 0; }, 20000)) << traces();
+    close_session();
+    ASSERT_TRUE(wait_until([&] { return data_closed; }, 20000)) << traces();
+    EXPECT_EQ(WIP_CERR_ABORTED, last(WIP_CEV_ERROR, data)->err);
+    EXPECT_EQ(0, count(WIP_CEV_PEER_CLOSE, data));
 }
 
 } // namespace

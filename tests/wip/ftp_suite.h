@@ -53,6 +53,7 @@ protected:
     std::string body;            // what the upload writes
     size_t written = 0;
     bool data_closed = false;
+    bool hold_reads = false;     // READ events leave the bytes waiting (a slow application)
     int results = 0;             // the session's DONE and ERROR events
 
     static void SetUpTestSuite()
@@ -64,6 +65,13 @@ protected:
     static void TearDownTestSuite() { std::system(("rm -rf " + dir).c_str()); }
     void SetUp() override {}
 
+    // The root directory a server of tests/ftp-servers printed ("root DIR").
+    static std::string root_of(const SpoolServer &server)
+    {
+        std::string log = "\n" + server.log();
+        size_t at = log.find("\nroot "), end = log.find('\n', at + 1);
+        return at == std::string::npos ? "" : log.substr(at + 6, end - at - 6);
+    }
     static std::string script(const char *name)
     {
         return std::string("/usr/bin/python3 " OATEMU_SOURCE_DIR "/tests/ftp-servers/") + name;
@@ -82,6 +90,8 @@ protected:
     void on_data(wip_event_t *ev)
     {
         if (data_closed)
+            return;
+        if (ev->kind == WIP_CEV_READ && hold_reads)
             return;
         if (ev->kind == WIP_CEV_READ) {
             char buf[16384];

@@ -13,10 +13,9 @@ protected:
     std::string root;
     void start(const char *name, const std::string &options = "")
     {
-        static int runs;             // SpoolServer's root is dir/runN, N counting its servers
         server = std::make_unique<SpoolServer>(dir, script(name), options);
         ASSERT_NE(0, server->port());
-        root = dir + "/run" + std::to_string(++runs);
+        root = root_of(*server);
         boot_to(server->port());
     }
     bool open_anonymous(bool passive, char type = 'I')
