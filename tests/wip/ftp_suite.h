@@ -1,4 +1,4 @@
-// ftp_suite.h: the FTP client suites' fixture: a real FTP server (tests/ftp-servers, run by
+// ftp_suite.h: the FTP (and POP3) client suites' fixture: a real FTP server (tests/ftp-servers, run by
 // smtp_servers.h's SpoolServer: its --spool directory is the server's root) behind
 // ftp.example.com:21, a session created in the application task, and one transfer at a time
 // through wip_getFile / wip_putFile data channels: a download read on READ events up to
@@ -76,9 +76,10 @@ protected:
     {
         return std::string("/usr/bin/python3 " OATEMU_SOURCE_DIR "/tests/ftp-servers/") + name;
     }
-    void boot_to(int port)
+    // The server behind name:port (the POP3 suite uses this fixture too).
+    void boot_to(int port, const std::string &name = "ftp.example.com:21")
     {
-        boot({ "--host-map=ftp.example.com:21=127.0.0.1:" + std::to_string(port) });
+        boot({ "--host-map=" + name + "=127.0.0.1:" + std::to_string(port) });
         start_bearer();
         on_event = [this](wip_event_t *ev, void *c) {
             if (c == &dctx)
