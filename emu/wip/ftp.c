@@ -423,18 +423,6 @@ static void timed_out(oat_chan *s)
 
 /* ---- the session channel ---- */
 
-static int no_read(oat_chan *c, void *buf, uint32_t len, const oat_peer_opts *peer)
-{
-    (void)c; (void)buf; (void)len; (void)peer;
-    return WIP_CERR_NOT_SUPPORTED;
-}
-
-static int no_write(oat_chan *c, const void *buf, uint32_t len, const oat_peer_opts *peer)
-{
-    (void)c; (void)buf; (void)len; (void)peer;
-    return WIP_CERR_NOT_SUPPORTED;
-}
-
 /* A string option without line ends (they would end the command). */
 static int set_line(char **field, const char *v)
 {
@@ -598,8 +586,8 @@ static oat_chan *session_put_file(oat_chan *s, const char *file, wip_eventHandle
 
 static const oat_chan_ops session_ops = {
     .type = "FTP client",
-    .read = no_read,
-    .write = no_write,
+    .read = oat_session_no_read,
+    .write = oat_session_no_write,
     .set_opt = session_set_opt,
     .get_opt = session_get_opt,
     .close = session_close,
@@ -612,44 +600,29 @@ static const oat_chan_ops session_ops = {
 
 /* ---- the public calls ---- */
 
-static wip_channel_t ftp_create(const char *fn, const ascii *server, wip_eventHandler_f evh,
-                                void *ctx, int opt, va_list *ap)
+static void session_init(oat_chan *s)
 {
-    if (!oat_net_ready(fn))
-        return NULL;
-    if (!server || !*server) {
-        oat_warn("%s: no server name (WIP_CERR_INVALID): no channel", fn);
-        return NULL;
-    }
-    oat_wip_lock();
-    oat_chan *s = oat_chan_new_tp(&session_ops, evh, ctx, false, sizeof(ftp_tp), fn);
-    if (!s) {
-        oat_wip_unlock();
-        return NULL;
-    }
     ftp_tp *t = s->tp;
     t->timeout_ms = FTP_DEFAULT_TIMEOUT_MS;
     t->type = 'I';
     t->passive = true;
     t->rd.ftp = true;
     oat_chan_timer_init(&t->timer);
-    s->peer_port = FTP_DEFAULT_PORT;
-    if (ap && oat_chan_set_list(s, fn, opt, ap) != 0) {
-        oat_chan_discard(s);
-        oat_wip_unlock();
-        return NULL;
+}
+
+static const oat_session_kind ftp_kind = { &session_ops, sizeof(ftp_tp), FTP_DEFAULT_PORT,
+                                           session_init };
+
+static wip_channel_t ftp_create(const char *fn, const ascii *server, wip_eventHandler_f evh,
+                                void *ctx, int opt, va_list *ap)
+{
+    oat_wip_lock();
+    oat_chan *s = oat_session_create(&ftp_kind, fn, server, evh, ctx, opt, ap);
+    if (s) {
+        ftp_tp *t = s->tp;
+        t->st = FS_GREETING;
+        start_timer(s, t);              /* the connect is awaited too */
     }
-    oat_chan *in = oat_tcp_client_create(fn, server, s->peer_port, oat_chan_inner_handler, s,
-                                         WIP_COPT_END, NULL);
-    if (!in) {
-        oat_chan_discard(s);
-        oat_wip_unlock();
-        return NULL;
-    }
-    oat_chan_adopt(s, in, fn);
-    oat_chan_inner_set_opt(s, WIP_COPT_NODELAY, &(oat_optval){ .num = 1 });
-    t->st = FS_GREETING;
-    start_timer(s, t);              /* the connect is awaited too */
     oat_wip_unlock();
     return s;
 }

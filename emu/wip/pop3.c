@@ -406,18 +406,6 @@ static int session_get_opt(oat_chan *s, int opt, const oat_optval *v)
     }
 }
 
-static int no_read(oat_chan *c, void *buf, uint32_t len, const oat_peer_opts *peer)
-{
-    (void)c; (void)buf; (void)len; (void)peer;
-    return WIP_CERR_NOT_SUPPORTED;
-}
-
-static int no_write(oat_chan *c, const void *buf, uint32_t len, const oat_peer_opts *peer)
-{
-    (void)c; (void)buf; (void)len; (void)peer;
-    return WIP_CERR_NOT_SUPPORTED;
-}
-
 /* wip_close: QUIT (the server then deletes what DELE marked). */
 static void session_close(oat_chan *s)
 {
@@ -463,8 +451,8 @@ static void session_destroy(oat_chan *s)
 
 static const oat_chan_ops session_ops = {
     .type = "POP3 client",
-    .read = no_read,
-    .write = no_write,
+    .read = oat_session_no_read,
+    .write = oat_session_no_write,
     .set_opt = session_set_opt,
     .get_opt = session_get_opt,
     .close = session_close,
@@ -474,37 +462,26 @@ static const oat_chan_ops session_ops = {
     .inner_event = session_inner_event,
 };
 
-static wip_channel_t pop3_create(const char *fn, const ascii *server, wip_eventHandler_f evh,
-                                 void *ctx, int opt, va_list *ap)
+static void session_init(oat_chan *s)
 {
-    if (!oat_net_ready(fn))
-        return NULL;
-    if (!server || !*server) {
-        oat_warn("%s: no server name (WIP_CERR_INVALID): no channel", fn);
-        return NULL;
-    }
-    oat_wip_lock();
-    oat_chan *s = oat_chan_new_tp(&session_ops, evh, ctx, false, sizeof(pop3_tp), fn);
-    if (!s) {
-        oat_wip_unlock();
-        return NULL;
-    }
     pop3_tp *t = s->tp;
     t->timeout_ms = POP3_DEFAULT_TIMEOUT_MS;
     oat_chan_timer_init(&t->timer);
-    s->peer_port = POP3_DEFAULT_PORT;
-    oat_chan *in = NULL;
-    if (oat_chan_set_list(s, fn, opt, ap) == 0)
-        in = oat_tcp_client_create(fn, server, s->peer_port, oat_chan_inner_handler, s,
-                                   WIP_COPT_END, NULL);
-    if (!in) {
-        oat_chan_discard(s);
-        oat_wip_unlock();
-        return NULL;
+}
+
+static const oat_session_kind pop3_kind = { &session_ops, sizeof(pop3_tp), POP3_DEFAULT_PORT,
+                                            session_init };
+
+static wip_channel_t pop3_create(const char *fn, const ascii *server, wip_eventHandler_f evh,
+                                 void *ctx, int opt, va_list *ap)
+{
+    oat_wip_lock();
+    oat_chan *s = oat_session_create(&pop3_kind, fn, server, evh, ctx, opt, ap);
+    if (s) {
+        pop3_tp *t = s->tp;
+        t->st = PS_GREETING;
+        oat_chan_timer_start(&t->timer, s, t->timeout_ms, timed_out);
     }
-    oat_chan_adopt(s, in, fn);
-    t->st = PS_GREETING;
-    oat_chan_timer_start(&t->timer, s, t->timeout_ms, timed_out);
     oat_wip_unlock();
     return s;
 }

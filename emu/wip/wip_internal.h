@@ -353,6 +353,23 @@ oat_chan *oat_ssl_wrap(const char *fn, oat_chan *tcp, const char *host, wip_even
 /* The Security library's state goes (module stop; ssl.c). */
 void oat_ssl_reset(void);
 
+/* ---- session channels (session.c), lock held ----
+ * A session type: its ops, transport block size, default server port, and the defaults it
+ * sets in a new session before the create call's options apply. */
+typedef struct {
+    const oat_chan_ops *ops;
+    size_t tp_size;
+    uint16_t port;
+    void (*init)(oat_chan *s);
+} oat_session_kind;
+/* The session for the *CreateOpts call fn (ap NULL: no options): a TCP client to server
+ * adopted as its inner channel, NODELAY on; NULL after a trace. */
+oat_chan *oat_session_create(const oat_session_kind *k, const char *fn, const ascii *server,
+                             wip_eventHandler_f evh, void *ctx, int opt, va_list *ap);
+/* wip_read / wip_write on a session: WIP_CERR_NOT_SUPPORTED. */
+int oat_session_no_read(oat_chan *c, void *buf, uint32_t len, const oat_peer_opts *peer);
+int oat_session_no_write(oat_chan *c, const void *buf, uint32_t len, const oat_peer_opts *peer);
+
 /* Service lifecycle (module start/stop). */
 void oat_wip_stop(void);
 
