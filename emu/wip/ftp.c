@@ -497,18 +497,14 @@ static void session_close(oat_chan *s)
 {
     ftp_tp *t = s->tp;
     let_go_of_data(t, WIP_CERR_ABORTED);   /* a transfer in progress goes with the session */
-    if (!oat_chan_inner(s)) {
-        oat_chan_timer_stop(&t->timer);
-        oat_chan_release(s);
-    } else if (oat_chan_inner_state(s) == WIP_CSTATE_READY && t->st != FS_DEAD &&
-               t->st != FS_GREETING) {
+    if (oat_session_may_quit(s, t->st != FS_DEAD && t->st != FS_GREETING)) {
         t->st = FS_QUIT;
         oat_ftp_send(s, "QUIT");
-    } else {
-        oat_chan_timer_stop(&t->timer);
-        t->st = FS_DEAD;
-        oat_chan_close_inner(s);
+        return;
     }
+    oat_chan_timer_stop(&t->timer);
+    t->st = FS_DEAD;
+    oat_session_let_go(s);
 }
 
 static int session_abort(oat_chan *s)

@@ -411,18 +411,14 @@ static void session_close(oat_chan *s)
 {
     pop3_tp *t = s->tp;
     let_go_of_data(t, WIP_CERR_ABORTED);
-    if (!oat_chan_inner(s)) {
-        oat_chan_timer_stop(&t->timer);
-        oat_chan_release(s);
-    } else if (oat_chan_inner_state(s) == WIP_CSTATE_READY && t->st != PS_DEAD &&
-               t->st != PS_GREETING) {
+    if (oat_session_may_quit(s, t->st != PS_DEAD && t->st != PS_GREETING)) {
         t->st = PS_QUIT;
         send_cmd(s, t, "QUIT", NULL);
-    } else {
-        oat_chan_timer_stop(&t->timer);
-        t->st = PS_DEAD;
-        oat_chan_close_inner(s);
+        return;
     }
+    oat_chan_timer_stop(&t->timer);
+    t->st = PS_DEAD;
+    oat_session_let_go(s);
 }
 
 static int session_abort(oat_chan *s)

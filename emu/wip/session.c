@@ -1,6 +1,7 @@
 /* session.c: what the Internet library's session channels (FTP, POP3) share: the session
  * channel created over a TCP client to its server, adopted as the inner channel (layer.c),
- * and the refusal of bytes on the session itself (they go through data channels). */
+ * its end (QUIT, or the connection closed), and the refusal of bytes on the session itself
+ * (they go through data channels). */
 #include "wip/wip_internal.h"
 #include "core/log.h"
 
@@ -30,6 +31,19 @@ oat_chan *oat_session_create(const oat_session_kind *k, const char *fn, const as
     /* commands wait for their reply: no Nagle delay behind them */
     oat_chan_inner_set_opt(s, WIP_COPT_NODELAY, &(oat_optval){ .num = 1 });
     return s;
+}
+
+bool oat_session_may_quit(oat_chan *s, bool alive)
+{
+    return alive && oat_chan_inner(s) && oat_chan_inner_state(s) == WIP_CSTATE_READY;
+}
+
+void oat_session_let_go(oat_chan *s)
+{
+    if (oat_chan_inner(s))
+        oat_chan_close_inner(s);        /* its end releases the session */
+    else
+        oat_chan_release(s);
 }
 
 int oat_session_no_read(oat_chan *c, void *buf, uint32_t len, const oat_peer_opts *peer)

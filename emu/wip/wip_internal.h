@@ -366,6 +366,11 @@ typedef struct {
  * adopted as its inner channel, NODELAY on; NULL after a trace. */
 oat_chan *oat_session_create(const oat_session_kind *k, const char *fn, const ascii *server,
                              wip_eventHandler_f evh, void *ctx, int opt, va_list *ap);
+/* wip_close of a session: true when its QUIT may go (alive: the protocol is past its
+ * greeting and not failed; the connection is up); else, its timers stopped, the session
+ * lets go of its connection (or is released without one). */
+bool oat_session_may_quit(oat_chan *s, bool alive);
+void oat_session_let_go(oat_chan *s);
 /* wip_read / wip_write on a session: WIP_CERR_NOT_SUPPORTED. */
 int oat_session_no_read(oat_chan *c, void *buf, uint32_t len, const oat_peer_opts *peer);
 int oat_session_no_write(oat_chan *c, const void *buf, uint32_t len, const oat_peer_opts *peer);
