@@ -210,6 +210,22 @@ oat_chan *oat_tcp_spawn(oat_chan *server, const oat_chan_ops *ops)
     return c;
 }
 
+oat_chan *oat_tcp_host_server(const char *fn, struct in_addr addr, wip_eventHandler_f evh,
+                              void *ctx, uint16_t *host_port)
+{
+    oat_chan *c = oat_chan_new(&server_ops, evh, ctx, true);
+    *host_port = 0;
+    int rc = c ? oat_tcp_host_listen_at(c, addr, host_port) : WIP_CERR_MEMORY;
+    if (rc != 0) {
+        oat_warn("%s: no host listening socket (%s)", fn, oat_cerr_name(rc));
+        if (c)
+            oat_chan_discard(c);
+        return NULL;
+    }
+    c->state = WIP_CSTATE_READY;
+    return c;
+}
+
 static wip_channel_t server_create(const char *fn, u16 port, wip_eventHandler_f evh, void *ctx,
                                    int opt, va_list *ap)
 {

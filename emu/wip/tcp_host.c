@@ -628,15 +628,15 @@ const oat_chan_ops oat_tcp_host_ops = {
 
 static void accept_ready(int fd, short revents, void *arg);
 
-int oat_tcp_host_listen(oat_chan *server, uint16_t host_port)
+int oat_tcp_host_listen_at(oat_chan *server, struct in_addr addr, uint16_t *host_port)
 {
     int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0)
         return WIP_CERR_RESOURCES;
     int on = 1;
     setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
-    struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(host_port),
-                             .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+    struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(*host_port),
+                             .sin_addr = addr };
     if (bind(fd, (struct sockaddr *)&a, sizeof a) != 0 || listen(fd, 16) != 0) {
         int e = errno;
         close(fd);
@@ -656,9 +656,18 @@ int oat_tcp_host_listen(oat_chan *server, uint16_t host_port)
     t->watched = oat_io_add(fd, POLLIN, accept_ready, t) == 0;
     socklen_t len = sizeof a;
     getsockname(fd, (struct sockaddr *)&a, &len);
-    oat_info("TCP server: module port %u exposed on host 127.0.0.1:%u", server->local_port,
-             ntohs(a.sin_port));
+    *host_port = ntohs(a.sin_port);
     return 0;
+}
+
+int oat_tcp_host_listen(oat_chan *server, uint16_t host_port)
+{
+    int rc = oat_tcp_host_listen_at(server, (struct in_addr){ htonl(INADDR_LOOPBACK) },
+                                    &host_port);
+    if (rc == 0)
+        oat_info("TCP server: module port %u exposed on host 127.0.0.1:%u", server->local_port,
+                 host_port);
+    return rc;
 }
 
 static void accept_ready(int fd, short revents, void *arg)

@@ -342,6 +342,13 @@ extern const oat_chan_ops oat_tcp_host_ops;
 /* fn: the create call, for the trace of a refusal. */
 void oat_tcp_host_connect(const char *fn, oat_chan *c, const char *host, uint16_t port);
 int oat_tcp_host_listen(oat_chan *server, uint16_t host_port);
+/* The same at a host address; *host_port 0 picks a free port, set to the one bound. */
+int oat_tcp_host_listen_at(oat_chan *server, struct in_addr addr, uint16_t *host_port);
+/* A TCP server on the host network only (no module port; the FTP client's active data
+ * connections, tcp.c): listening at addr on a free port (*host_port), its connections spawn
+ * channels that report to evh with ctx, OPEN first. NULL with a trace naming fn. */
+oat_chan *oat_tcp_host_server(const char *fn, struct in_addr addr, wip_eventHandler_f evh,
+                              void *ctx, uint16_t *host_port);
 void oat_tcp_host_unlisten(oat_chan *server);
 extern const oat_chan_ops oat_tcp_loop_ops;
 
@@ -354,6 +361,28 @@ oat_chan *oat_ssl_wrap(const char *fn, oat_chan *tcp, const char *host, wip_even
                        void *ctx);
 /* The Security library's state goes (module stop; ssl.c). */
 void oat_ssl_reset(void);
+
+/* ---- session channels (session.c), lock held ----
+ * A session type: its ops, transport block size, default server port, and the defaults it
+ * sets in a new session before the create call's options apply. */
+typedef struct {
+    const oat_chan_ops *ops;
+    size_t tp_size;
+    uint16_t port;
+    void (*init)(oat_chan *s);
+} oat_session_kind;
+/* The session for the *CreateOpts call fn (ap NULL: no options): a TCP client to server
+ * adopted as its inner channel, NODELAY on; NULL after a trace. */
+oat_chan *oat_session_create(const oat_session_kind *k, const char *fn, const ascii *server,
+                             wip_eventHandler_f evh, void *ctx, int opt, va_list *ap);
+/* wip_close of a session: true when its QUIT may go (alive: the protocol is past its
+ * greeting and not failed; the connection is up); else, its timers stopped, the session
+ * lets go of its connection (or is released without one). */
+bool oat_session_may_quit(oat_chan *s, bool alive);
+void oat_session_let_go(oat_chan *s);
+/* wip_read / wip_write on a session: WIP_CERR_NOT_SUPPORTED. */
+int oat_session_no_read(oat_chan *c, void *buf, uint32_t len, const oat_peer_opts *peer);
+int oat_session_no_write(oat_chan *c, const void *buf, uint32_t len, const oat_peer_opts *peer);
 
 /* Service lifecycle (module start/stop). */
 void oat_wip_stop(void);
