@@ -153,6 +153,11 @@ typedef enum {
     WIP_COPT_SMTP_MULTIPART,    /* data: bool, a MIME multipart mail (for ATTACH_BEGIN) */
     WIP_COPT_SMTP_ATTACH_BEGIN, /* data, open: const ascii *filename, const ascii *mime_type:
                                    what is written from now on is that attachment */
+    /* HTTP, oatemu's (wip_http.h) */
+    WIP_COPT_HTTP_USER_AGENT,   /* session: const ascii*: the User-Agent header */
+    WIP_COPT_HTTP_PROXY_HOST,   /* session: const ascii*: http:// requests go through it */
+    WIP_COPT_HTTP_PROXY_PORT,   /* session: u16 (default 8080) */
+    WIP_COPT_HTTP_FOLLOW_REDIRECT, /* session or request: bool, follow 3xx (default FALSE) */
     WIP_COPT_LAST
 } wip_channelOption_e;
 

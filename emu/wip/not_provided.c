@@ -1,8 +1,7 @@
-/* not_provided.c: Internet library clients oatemu does not provide yet (FTP, HTTP). Each
+/* not_provided.c: Internet library clients oatemu does not provide yet (FTP). Each
  * call fails loudly: a trace pointing at docs/api-coverage.md, and no channel. */
 #include "wip/wip_internal.h"
 #include "wip_ftp.h"
-#include "wip_http.h"
 #include "core/calls.h"
 #include "core/log.h"
 
@@ -23,16 +22,4 @@ wip_channel_t wip_FTPCreateOpts(const ascii *server, wip_eventHandler_f evh, voi
 {
     (void)server; (void)evh; (void)ctx;
     return not_provided("wip_FTPCreateOpts");
-}
-
-wip_channel_t wip_HTTPClientCreate(wip_eventHandler_f evh, void *ctx)
-{
-    (void)evh; (void)ctx;
-    return not_provided("wip_HTTPClientCreate");
-}
-
-wip_channel_t wip_HTTPClientCreateOpts(wip_eventHandler_f evh, void *ctx, ...)
-{
-    (void)evh; (void)ctx;
-    return not_provided("wip_HTTPClientCreateOpts");
 }

@@ -220,6 +220,9 @@ int oat_chan_inner_get_opt(oat_chan *outer, int opt, const oat_optval *v);
  * already. Abort: reset it now, then close it. */
 void oat_chan_close_inner(oat_chan *outer);
 void oat_chan_abort_inner(oat_chan *outer);
+/* Close the inner channel and let go of it: the outer goes on without one (an HTTP session
+ * between connections) and is not released when that one ends. */
+void oat_chan_let_go_inner(oat_chan *outer);
 /* channel.c, when an adopted channel's last reference went and it was freed: its outer lets
  * go of it and is released. */
 void oat_chan_inner_gone(oat_chan *outer);
