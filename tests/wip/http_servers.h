@@ -26,6 +26,7 @@
 #include <sstream>
 
 #include "wip_http.h"
+#include "wip_ssl.h"
 
 inline std::string http_slurp(const std::string &path)
 {
@@ -110,6 +111,7 @@ public:
             "  uwsgi_temp_path " + dir_ + "/uwsgi;\n"
             "  scgi_temp_path " + dir_ + "/scgi;\n"
             "  keepalive_requests 1000;\n"
+            "  absolute_redirect off;\n"
             "  default_type text/plain;\n"
             "  server {\n"
             "    listen 127.0.0.1:" + std::to_string(port_) + ";\n" + tls +
@@ -249,8 +251,11 @@ protected:
     void trust(const TestPki *pki)
     {
         std::string ca = pki->root_pem;
-        task([&] { ASSERT_EQ(0, wip_SSLInitOpts(WIP_COPT_CERT_AUTHORITY_FILE, ca.c_str(),
-                                                WIP_COPT_END)); });
+        task([&] {
+            wip_SSLClose();
+            ASSERT_EQ(0, wip_SSLInitOpts(WIP_COPT_CERT_AUTHORITY_FILE, ca.c_str(), WIP_COPT_VERIFY,
+                                         WIP_SSL_ALWAYS, WIP_COPT_END));
+        });
     }
     void record(wip_event_t *ev)
     {
