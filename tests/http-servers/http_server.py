@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """http_server.py: the HTTP client suites' own server, for what nginx cannot do: echo of
 request bodies (chunked or Content-Length), slow bodies, a reset in the middle of a body,
-malformed status lines, a silent server, close-delimited bodies, a 10 MB body, and the
+malformed status lines, a silent server, the request head echoed, close-delimited bodies, a 10 MB body, and the
 request line of a proxied request. Prints "listening on 127.0.0.1:PORT" once it listens;
 logs one line per request ("request METHOD TARGET chunked=0|1 length=N")."""
 import argparse
@@ -69,10 +69,12 @@ class Handler(socketserver.BaseRequestHandler):
                 continue
             method, target, version = line.decode().split(" ", 2)
             headers = {}
+            self.raw = line + b"\n"
             while True:
                 h = self.readline()
                 if not h:
                     break
+                self.raw += h + b"\n"
                 name, _, value = h.decode().partition(":")
                 headers[name.strip().lower()] = value.strip()
             body, chunked = self.read_body(headers)
@@ -84,6 +86,8 @@ class Handler(socketserver.BaseRequestHandler):
     def route(self, method, target, headers, body, chunked):
         if target.startswith("http://"):
             self.reply(200, ("%s %s" % (method, target)).encode())
+        elif target == "/headers":
+            self.reply(200, self.raw)
         elif target == "/echo":
             self.reply(200, body, "X-Method: %s\r\nX-Chunked: %d\r\n" % (method, chunked))
         elif target == "/slow":

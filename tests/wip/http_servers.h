@@ -257,23 +257,27 @@ protected:
                                          WIP_SSL_ALWAYS, WIP_COPT_END));
         });
     }
+    void take_status(wip_channel_t d)
+    {
+        char reason[128] = "", value[256] = "";
+        wip_getOpts(d, WIP_COPT_HTTP_STATUS_CODE, &reply.status, WIP_COPT_HTTP_STATUS_REASON,
+                    reason, (u16)sizeof reason, WIP_COPT_END);
+        reply.reason = reason;
+        if (!want_header.empty() &&
+            wip_getOpts(d, WIP_COPT_HTTP_HEADER, want_header.c_str(), value, (u16)sizeof value,
+                        WIP_COPT_END) == 0)
+            reply.header_value = value;
+    }
     void record(wip_event_t *ev)
     {
         HttpReply &r = reply;
         wip_channel_t d = ev->channel;
         switch (ev->kind) {
-        case WIP_CEV_OPEN: {
+        case WIP_CEV_OPEN:
             r.opened = true;
-            char reason[128] = "", value[256] = "";
-            wip_getOpts(d, WIP_COPT_HTTP_STATUS_CODE, &r.status, WIP_COPT_HTTP_STATUS_REASON,
-                        reason, (u16)sizeof reason, WIP_COPT_END);
-            r.reason = reason;
-            if (!want_header.empty() &&
-                wip_getOpts(d, WIP_COPT_HTTP_HEADER, want_header.c_str(), value,
-                            (u16)sizeof value, WIP_COPT_END) == 0)
-                r.header_value = value;
+            if (to_send.empty())    // a put's response comes after its body
+                take_status(d);
             break;
-        }
         case WIP_CEV_WRITE:
             while (sent < to_send.size()) {
                 int n = wip_write(d, to_send.data() + sent, (u32)(to_send.size() - sent));
@@ -303,8 +307,8 @@ protected:
             int n;
             while ((n = wip_read(d, buf, sizeof buf)) > 0)
                 r.body.append(buf, (size_t)n);
-            if (!r.opened)          // a put: the status is there without an OPEN
-                wip_getOpts(d, WIP_COPT_HTTP_STATUS_CODE, &r.status, WIP_COPT_END);
+            if (!to_send.empty())
+                take_status(d);
             r.ended = true;
             wip_close(d);
             break;
