@@ -239,6 +239,8 @@ static void read_response(oat_chan *s, http_tp *t)
         }
     }
     oat_chan *d = t->data;
+    if (d && !t->timer.shot)
+        arm_timer(s, t);                /* room again: the server's turn, with its timeout */
     if (!d || !t->conn_eof)
         return;
     http_data_tp *dt = d->tp;
