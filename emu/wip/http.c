@@ -75,11 +75,10 @@ static void request_fail(oat_chan *s, http_tp *t, s32 errnum, const char *why)
     const char *code = oat_err_name(&oat_wip_http_errors, errnum);
     oat_warn("%s: %s (errnum %d%s%s)", oat_chan_name(t->data ? t->data : s, name, sizeof name),
              why, (int)errnum, code ? ", " : "", code ? code : "");
-    oat_chan *d = t->data;
+    if (t->data)
+        oat_chan_fail(t->data, errnum);     /* before detach: that may free a closed one */
     drop_connection(s, t);
     detach(t);
-    if (d)
-        oat_chan_fail(d, errnum);
 }
 
 void oat_http_abandon(oat_chan *s, http_tp *t)
@@ -409,10 +408,9 @@ static int session_get_opt(oat_chan *s, int opt, const oat_optval *v)
 static void session_close(oat_chan *s)
 {
     http_tp *t = s->tp;
-    oat_chan *d = t->data;
-    detach(t);                          /* a request in progress goes with the session */
-    if (d)
-        oat_chan_fail(d, WIP_CERR_ABORTED);
+    if (t->data)                        /* a request in progress goes with the session */
+        oat_chan_fail(t->data, WIP_CERR_ABORTED);
+    detach(t);
     if (oat_chan_inner(s))
         oat_chan_close_inner(s);        /* its end releases the session */
     else
@@ -422,6 +420,8 @@ static void session_close(oat_chan *s)
 static int session_abort(oat_chan *s)
 {
     http_tp *t = s->tp;
+    if (t->data)
+        oat_chan_fail(t->data, WIP_CERR_ABORTED);
     detach(t);
     oat_chan_abort_inner(s);
     if (!oat_chan_inner(s))
@@ -434,7 +434,11 @@ static void session_destroy(oat_chan *s)
     http_tp *t = s->tp;
     if (!t)
         return;
-    detach(t);
+    /* Only the module's stop frees a session with a request: every channel goes at once, so
+     * the data channel is only told it has no session any more. */
+    if (t->data)
+        ((http_data_tp *)t->data->tp)->session = NULL;
+    oat_chan_timer_stop(&t->timer);
     free(t->user_agent);
     free(t->user);
     free(t->password);

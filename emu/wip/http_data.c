@@ -183,10 +183,10 @@ static void data_destroy(oat_chan *d)
     http_data_tp *dt = d->tp;
     if (!dt)
         return;
-    if (dt->session) {
+    if (dt->session) {                  /* the module's stop: everything goes at once */
         http_tp *t = dt->session->tp;
         if (t && t->data == d)
-            oat_http_abandon(dt->session, t);
+            t->data = NULL;
     }
     free(dt->head);
     oat_http_headers_free(&dt->headers);
