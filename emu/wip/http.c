@@ -8,7 +8,6 @@
 #include "wip/http_internal.h"
 #include "core/calls.h"
 #include "core/log.h"
-#include "core/sched.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -275,38 +274,12 @@ void oat_http_pump(oat_chan *s)
         drop_connection(s, t);          /* an idle connection the server closed */
 }
 
-static void pump_event(void *arg)
-{
-    oat_chan *s = arg;
-    oat_wip_lock();
-    http_tp *t = s->tp;
-    if (t) {
-        t->pump_posted = false;
-        oat_http_pump(s);
-    }
-    oat_chan_unref(s);
-    oat_wip_unlock();
-}
-
-static void pump_drop(void *arg)
-{
-    oat_wip_lock();
-    oat_chan_unref(arg);
-    oat_wip_unlock();
-}
-
 /* After the current handler returns, as the module's stack runs between handlers. */
 void oat_http_post_pump(oat_chan *s)
 {
     http_tp *t = s->tp;
-    if (!t || t->pump_posted)
-        return;
-    t->pump_posted = true;
-    oat_chan_ref(s);
-    if (oat_post(s->owner, pump_event, s, pump_drop) != 0) {
-        t->pump_posted = false;
-        oat_chan_unref(s);
-    }
+    if (t)
+        oat_session_run_later(s, &t->pump_posted, oat_http_pump);
 }
 
 /* Events of the connection, in the owner task, lock held. */
@@ -345,18 +318,6 @@ static void session_inner_event(oat_chan *s, const wip_event_t *ev)
 }
 
 /* ---- the session channel ---- */
-
-static int no_data(oat_chan *c, void *buf, uint32_t len, const oat_peer_opts *peer)
-{
-    (void)c; (void)buf; (void)len; (void)peer;
-    return WIP_CERR_NOT_SUPPORTED;
-}
-
-static int no_write(oat_chan *c, const void *buf, uint32_t len, const oat_peer_opts *peer)
-{
-    (void)c; (void)buf; (void)len; (void)peer;
-    return WIP_CERR_NOT_SUPPORTED;
-}
 
 static int session_set_opt(oat_chan *s, int opt, const oat_optval *v)
 {
@@ -462,8 +423,8 @@ static oat_chan *session_put_file(oat_chan *s, const char *url, wip_eventHandler
 
 static const oat_chan_ops session_ops = {
     .type = "HTTP client",
-    .read = no_data,
-    .write = no_write,
+    .read = oat_session_no_read,
+    .write = oat_session_no_write,
     .set_opt = session_set_opt,
     .get_opt = session_get_opt,
     .close = session_close,

@@ -227,6 +227,15 @@ void oat_chan_let_go_inner(oat_chan *outer);
  * go of it and is released. */
 void oat_chan_inner_gone(oat_chan *outer);
 
+/* ---- session channels (file.c), lock held ---- */
+/* Their read and write: a session carries no bytes itself (WIP_CERR_NOT_SUPPORTED). */
+int oat_session_no_read(oat_chan *c, void *buf, uint32_t len, const oat_peer_opts *peer);
+int oat_session_no_write(oat_chan *c, const void *buf, uint32_t len, const oat_peer_opts *peer);
+/* fn(s) in s's owner task after the current handler returns, lock held, as the module's
+ * stack runs between handlers; asked again before it ran, it runs once (*posted, a flag in
+ * s's tp block, says it is queued). */
+void oat_session_run_later(oat_chan *s, bool *posted, void (*fn)(oat_chan *s));
+
 /* ---- transport blocks that outlive their channel (tp_ref.c) ----
  * The transport state of a host channel stays while work in flight still refers to it (a
  * name lookup, an armed alarm, its descriptors' callbacks on the I/O thread). It counts its
