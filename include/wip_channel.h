@@ -161,6 +161,11 @@ typedef enum {
     WIP_COPT_POP3_MAILBOX_SIZE, /* session: get u32*: their octets (STAT at login) */
     WIP_COPT_POP3_DELETE,       /* data: bool, DELE the message once read whole (QUIT commits) */
     WIP_COPT_POP3_STATUS,       /* session: get ascii **text: the last reply's text */
+    /* HTTP, oatemu's (wip_http.h) */
+    WIP_COPT_HTTP_USER_AGENT,   /* session: const ascii*: the User-Agent header */
+    WIP_COPT_HTTP_PROXY_HOST,   /* session: const ascii*: http:// requests go through it */
+    WIP_COPT_HTTP_PROXY_PORT,   /* session: u16 (default 8080) */
+    WIP_COPT_HTTP_FOLLOW_REDIRECT, /* session or request: bool, follow 3xx (default FALSE) */
     WIP_COPT_LAST
 } wip_channelOption_e;
 

@@ -98,6 +98,17 @@ void oat_chan_abort_inner(oat_chan *outer)
     oat_chan_close(in);
 }
 
+void oat_chan_let_go_inner(oat_chan *outer)
+{
+    oat_chan *in = outer->inner;
+    if (!in)
+        return;
+    outer->inner = NULL;
+    in->outer = NULL;           /* its end no longer releases the outer */
+    if (!in->app_closed)
+        oat_chan_close(in);
+}
+
 void oat_chan_inner_gone(oat_chan *outer)
 {
     OAT_ASSERT_HELD(WIP);

@@ -1,9 +1,12 @@
-/* session.c: what the Internet library's session channels (FTP, POP3) share: the session
- * channel created over a TCP client to its server, adopted as the inner channel (layer.c),
- * its end (QUIT, or the connection closed), and the refusal of bytes on the session itself
- * (they go through data channels). */
+/* session.c: what the Internet library's session channels share. FTP and POP3: the session
+ * channel created over a TCP client to its server and adopted as its inner channel (layer.c),
+ * and its end (QUIT, or the connection closed). All: the refusal of bytes on the session
+ * itself (they go through data channels) and the engine run after handlers (SMTP, HTTP). */
 #include "wip/wip_internal.h"
 #include "core/log.h"
+#include "core/sched.h"
+
+#include <stdlib.h>
 
 oat_chan *oat_session_create(const oat_session_kind *k, const char *fn, const ascii *server,
                              wip_eventHandler_f evh, void *ctx, int opt, va_list *ap)
@@ -56,4 +59,46 @@ int oat_session_no_write(oat_chan *c, const void *buf, uint32_t len, const oat_p
 {
     (void)c; (void)buf; (void)len; (void)peer;
     return WIP_CERR_NOT_SUPPORTED;
+}
+
+typedef struct {
+    oat_chan *s;
+    bool *posted;
+    void (*fn)(oat_chan *s);
+} session_run;
+
+static void run_event(void *arg)
+{
+    session_run *r = arg;
+    oat_wip_lock();
+    if (r->s->tp) {                     /* the reference held keeps the tp block */
+        *r->posted = false;
+        r->fn(r->s);
+    }
+    oat_chan_unref(r->s);
+    oat_wip_unlock();
+    free(r);
+}
+
+static void run_drop(void *arg)
+{
+    session_run *r = arg;
+    oat_wip_lock();
+    oat_chan_unref(r->s);
+    oat_wip_unlock();
+    free(r);
+}
+
+void oat_session_run_later(oat_chan *s, bool *posted, void (*fn)(oat_chan *s))
+{
+    if (*posted)
+        return;
+    session_run *r = malloc(sizeof *r);
+    if (!r)
+        return;
+    *r = (session_run){ s, posted, fn };
+    *posted = true;
+    oat_chan_ref(s);
+    if (oat_post(s->owner, run_event, r, run_drop) != 0)
+        *posted = false;                /* the drop let go of s and r */
 }

@@ -570,18 +570,6 @@ static void timed_out(void *arg)
 
 /* ---- the session channel ---- */
 
-static int no_data(oat_chan *c, void *buf, uint32_t len, const oat_peer_opts *peer)
-{
-    (void)c; (void)buf; (void)len; (void)peer;
-    return WIP_CERR_NOT_SUPPORTED;
-}
-
-static int no_write(oat_chan *c, const void *buf, uint32_t len, const oat_peer_opts *peer)
-{
-    (void)c; (void)buf; (void)len; (void)peer;
-    return WIP_CERR_NOT_SUPPORTED;
-}
-
 int oat_smtp_set_string(char **field, const char *v)
 {
     if (!v)
@@ -715,8 +703,8 @@ static oat_chan *session_put_file(oat_chan *s, const char *file, wip_eventHandle
 
 static const oat_chan_ops session_ops = {
     .type = "SMTP client",
-    .read = no_data,
-    .write = no_write,
+    .read = oat_session_no_read,
+    .write = oat_session_no_write,
     .set_opt = session_set_opt,
     .get_opt = session_get_opt,
     .close = session_close,

@@ -5,9 +5,10 @@
 
 #include "core/errors.h"
 
-/* The SSL and SMTP families fall back to the channel one (negative errnums are WIP_CERR_*). */
+/* The SSL, SMTP and HTTP families fall back to the channel one (negative errnums are
+ * WIP_CERR_*). */
 extern const oat_err_table oat_wip_cerr_errors, oat_wip_berr_errors, oat_wip_ssl_errors,
-    oat_wip_smtp_errors;
+    oat_wip_smtp_errors, oat_wip_http_errors;
 /* Every WIP family, NULL-terminated. */
 extern const oat_err_table *const oat_wip_err_tables[];
 

@@ -223,6 +223,9 @@ int oat_chan_inner_get_opt(oat_chan *outer, int opt, const oat_optval *v);
  * already. Abort: reset it now, then close it. */
 void oat_chan_close_inner(oat_chan *outer);
 void oat_chan_abort_inner(oat_chan *outer);
+/* Close the inner channel and let go of it: the outer goes on without one (an HTTP session
+ * between connections) and is not released when that one ends. */
+void oat_chan_let_go_inner(oat_chan *outer);
 /* channel.c, when an adopted channel's last reference went and it was freed: its outer lets
  * go of it and is released. */
 void oat_chan_inner_gone(oat_chan *outer);
@@ -383,6 +386,10 @@ void oat_session_let_go(oat_chan *s);
 /* wip_read / wip_write on a session: WIP_CERR_NOT_SUPPORTED. */
 int oat_session_no_read(oat_chan *c, void *buf, uint32_t len, const oat_peer_opts *peer);
 int oat_session_no_write(oat_chan *c, const void *buf, uint32_t len, const oat_peer_opts *peer);
+/* fn(s) in s's owner task after the current handler returns, lock held, as the module's
+ * stack runs between handlers; asked again before it ran, it runs once (*posted, a flag in
+ * s's tp block, says it is queued). */
+void oat_session_run_later(oat_chan *s, bool *posted, void (*fn)(oat_chan *s));
 
 /* Service lifecycle (module start/stop). */
 void oat_wip_stop(void);

@@ -12,6 +12,7 @@ extern "C" {
 #include "adl_error.h"
 #include "adl_flash.h"
 #include "wip_channel.h"
+#include "wip_http.h"
 #include "wip_smtp.h"
 #include "wip_ssl.h"
 }
@@ -47,7 +48,17 @@ TEST(ErrorTable, EveryCodeOfEveryFamilyHasAUniqueNameAndAMessage)
             EXPECT_STREQ(oat_err_message(t, e.code), e.message);
         }
     }
-    EXPECT_EQ(families.size(), 7u);   // ADL_RET, ADL_FLH_RET, ADL_GPRS, WIP_CERR, WIP_BERR, SSL, SMTP
+    EXPECT_EQ(families.size(), 8u);   // ADL_RET, ADL_FLH_RET, ADL_GPRS, WIP_CERR, WIP_BERR, SSL, SMTP, HTTP
+}
+
+TEST(ErrorTable, HttpCodesSitApartFromSslSmtpAndStatusCodes)
+{
+    const oat_err_table &http = oat_wip_http_errors;
+    for (size_t j = 0; j < http.count; j++) {   // 201..299: apart from SSL's and SMTP's
+        EXPECT_GT(http.codes[j].code, 200) << http.codes[j].name;
+        EXPECT_LT(http.codes[j].code, 300) << http.codes[j].name;
+    }
+    EXPECT_STREQ(oat_err_name(&http, WIP_CERR_TIMEOUT), "WIP_CERR_TIMEOUT");
 }
 
 TEST(ErrorTable, SslAndSmtpCodesDoNotCollide)
