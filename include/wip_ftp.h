@@ -15,7 +15,7 @@ extern "C" {
 
 /* Positive content.error.errnum of an FTP session or data channel: the server's reply code
  * (530, 550...), or this (negative ones are WIP_CERR_*). */
-#define WIP_FTP_ERR_PROTOCOL 101    /* a reply that is not FTP, or a PASV reply without a port */
+#define WIP_FTP_ERR_PROTOCOL 601    /* a reply that is not FTP, or a PASV reply without a port */
 
 wip_channel_t wip_FTPCreate(const ascii *server, wip_eventHandler_f evh, void *ctx);
 wip_channel_t wip_FTPCreateOpts(const ascii *server, wip_eventHandler_f evh, void *ctx, ...);

@@ -14,8 +14,8 @@ extern "C" {
 #endif
 
 /* Positive content.error.errnum of a POP3 session or data channel (negative: WIP_CERR_*). */
-#define WIP_POP3_ERR_REFUSED  201   /* the server answered -ERR (the text: WIP_COPT_POP3_STATUS) */
-#define WIP_POP3_ERR_PROTOCOL 202   /* a reply that is neither +OK nor -ERR */
+#define WIP_POP3_ERR_REFUSED  701   /* the server answered -ERR (the text: WIP_COPT_POP3_STATUS) */
+#define WIP_POP3_ERR_PROTOCOL 702   /* a reply that is neither +OK nor -ERR */
 
 wip_channel_t wip_POP3ClientCreateOpts(const ascii *server, wip_eventHandler_f evh, void *ctx,
                                        ...);

@@ -53,9 +53,10 @@ void oat_ftp_transfer_end(oat_chan *s, int err, const char *why)
 {
     ftp_tp *t = s->tp;
     char name[48];
+    const char *code = oat_err_name(&oat_wip_ftp_errors, err);   /* NULL: a reply code */
     if (err != 0)
-        oat_warn("%s: the transfer failed: %s (errnum %d)", oat_chan_name(s, name, sizeof name),
-                 why, err);
+        oat_warn("%s: the transfer failed: %s (errnum %d%s%s)",
+                 oat_chan_name(s, name, sizeof name), why, err, code ? ", " : "", code ? code : "");
     oat_chan_timer_stop(&t->timer);
     t->st = FS_READY;
     let_go_of_data(t, err);
@@ -67,7 +68,9 @@ void oat_ftp_transfer_end(oat_chan *s, int err, const char *why)
 static void session_fail(oat_chan *s, ftp_tp *t, int errnum, const char *why)
 {
     char name[48];
-    oat_warn("%s: %s (errnum %d)", oat_chan_name(s, name, sizeof name), why, errnum);
+    const char *code = oat_err_name(&oat_wip_ftp_errors, errnum);   /* NULL: a reply code */
+    oat_warn("%s: %s (errnum %d%s%s)", oat_chan_name(s, name, sizeof name), why, errnum,
+             code ? ", " : "", code ? code : "");
     oat_chan_timer_stop(&t->timer);
     let_go_of_data(t, errnum);
     t->st = FS_DEAD;

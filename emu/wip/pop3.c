@@ -82,7 +82,9 @@ static void let_go_of_data(pop3_tp *t, int err)
 static void session_fail(oat_chan *s, pop3_tp *t, int err, const char *why)
 {
     char name[48];
-    oat_warn("%s: %s (errnum %d): %.200s", oat_chan_name(s, name, sizeof name), why, err, t->text);
+    const char *code = oat_err_name(&oat_wip_pop3_errors, err);
+    oat_warn("%s: %s (errnum %d%s%s): %.200s", oat_chan_name(s, name, sizeof name), why, err,
+             code ? ", " : "", code ? code : "", t->text);
     oat_chan_timer_stop(&t->timer);
     let_go_of_data(t, err);
     t->st = PS_DEAD;
