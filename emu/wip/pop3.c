@@ -1,12 +1,15 @@
 /* pop3.c: oatemu's POP3 client (RFC 1939), in the Internet library's pattern: a session
- * channel over a WIP TCP client (greeting, USER, PASS, STAT, then OPEN) and one message at a
- * time as a wip_getFile data channel: RETR N, the message's lines into the data channel's
- * receive ring as they fit (dot-stuffing undone, CRLF kept), PEER_CLOSE at the final ".",
- * DELE when asked, then DONE on the session. -ERR gives ERROR (WIP_POP3_ERR_REFUSED). */
+ * channel over a WIP TCP client (greeting, APOP or USER and PASS, STAT, then OPEN) and one
+ * message at a time as a wip_getFile data channel: RETR N, the message's lines into the data
+ * channel's receive ring as they fit (dot-stuffing undone, CRLF kept), PEER_CLOSE at the
+ * final ".", DELE when asked, then DONE on the session. -ERR gives ERROR
+ * (WIP_POP3_ERR_REFUSED). */
 #include "wip/wip_internal.h"
 #include "wip_pop3.h"
 #include "core/calls.h"
 #include "core/log.h"
+
+#include <openssl/evp.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,13 +18,15 @@
 #define POP3_DEFAULT_PORT 110
 #define POP3_DEFAULT_TIMEOUT_MS 60000u
 
-typedef enum { PS_GREETING, PS_USER, PS_PASS, PS_STAT, PS_READY, PS_RETR, PS_BODY, PS_DELE,
-               PS_QUIT, PS_DEAD } pop3_state;
+typedef enum { PS_GREETING, PS_APOP, PS_USER, PS_PASS, PS_STAT, PS_READY, PS_RETR, PS_BODY,
+               PS_DELE, PS_QUIT, PS_DEAD } pop3_state;
 
 typedef struct {
     pop3_state st;
     bool opened;
     char *user, *password;
+    int auth;                       /* WIP_POP3_AUTH_* */
+    char stamp[256];                /* the greeting's <timestamp> (APOP), or "" */
     uint32_t timeout_ms;
     oat_chan_timer timer;
     u32 count, size;                /* STAT */
@@ -99,6 +104,43 @@ static void message_end(oat_chan *s, pop3_tp *t, int err)
     oat_chan_event(s, err ? WIP_CEV_ERROR : WIP_CEV_DONE, err);
 }
 
+/* The greeting's <timestamp> (RFC 1939 section 7), brackets included; "" when it has none. */
+static void take_stamp(pop3_tp *t)
+{
+    const char *open = strchr(t->text, '<');
+    const char *close = open ? strchr(open, '>') : NULL;
+    size_t n = close ? (size_t)(close - open) + 1 : 0;
+    t->stamp[0] = '\0';
+    if (n > 2 && n < sizeof t->stamp && memchr(open, '@', n))
+        snprintf(t->stamp, sizeof t->stamp, "%.*s", (int)n, open);
+}
+
+/* APOP user md5hex(timestamp password) when asked for and offered, else USER. */
+static void log_in(oat_chan *s, pop3_tp *t)
+{
+    bool apop = t->auth == WIP_POP3_AUTH_APOP || (t->auth == WIP_POP3_AUTH_BEST && t->stamp[0]);
+    if (!apop) {
+        t->st = PS_USER;
+        send_cmd(s, t, "USER", t->user ? t->user : "");
+        return;
+    }
+    if (!t->stamp[0])
+        return session_fail(s, t, WIP_POP3_ERR_APOP, "APOP is required and the greeting has no "
+                            "<timestamp>: nothing more is sent");
+    const char *pass = t->password ? t->password : "";
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned mdlen = 0;
+    char both[sizeof t->stamp + 256], arg[256 + 1 + 2 * EVP_MAX_MD_SIZE + 1];
+    int n = snprintf(both, sizeof both, "%s%s", t->stamp, pass);
+    if (!EVP_Digest(both, (size_t)n, md, &mdlen, EVP_md5(), NULL))
+        return session_fail(s, t, WIP_CERR_INTERNAL, "no MD5 for APOP");
+    size_t r = (size_t)snprintf(arg, sizeof arg, "%s ", t->user ? t->user : "");
+    for (unsigned i = 0; i < mdlen; i++, r += 2)
+        snprintf(arg + r, sizeof arg - r, "%02x", md[i]);
+    t->st = PS_APOP;
+    send_cmd(s, t, "APOP", arg);
+}
+
 /* One status line ("+OK ..." or "-ERR ..."). */
 static void on_status(oat_chan *s, pop3_tp *t, const char *line)
 {
@@ -110,13 +152,14 @@ static void on_status(oat_chan *s, pop3_tp *t, const char *line)
     snprintf(t->text, sizeof t->text, "%s", line + (ok ? 3 : 4) + (line[ok ? 3 : 4] == ' '));
     switch (t->st) {
     case PS_GREETING:
+    case PS_APOP:
     case PS_USER:
     case PS_PASS:
         if (!ok)
             return session_fail(s, t, WIP_POP3_ERR_REFUSED, "the server refused the login");
         if (t->st == PS_GREETING) {
-            t->st = PS_USER;
-            send_cmd(s, t, "USER", t->user ? t->user : "");
+            take_stamp(t);
+            log_in(s, t);
         } else if (t->st == PS_USER) {
             t->st = PS_PASS;
             send_cmd(s, t, "PASS", t->password ? t->password : "");
@@ -375,7 +418,7 @@ static int session_set_opt(oat_chan *s, int opt, const oat_optval *v)
         return 0;
     }
     char **field = opt == WIP_COPT_USER ? &t->user : opt == WIP_COPT_PASSWORD ? &t->password : NULL;
-    if (opt != WIP_COPT_PEER_PORT && !field)
+    if (opt != WIP_COPT_PEER_PORT && opt != WIP_COPT_POP3_AUTH && !field)
         return WIP_CERR_NOT_SUPPORTED;
     if (oat_chan_inner(s))
         return WIP_CERR_CSTATE;         /* with the create call */
@@ -383,6 +426,12 @@ static int session_set_opt(oat_chan *s, int opt, const oat_optval *v)
         if (v->num == 0 || v->num > 65535)
             return WIP_CERR_OUT_OF_RANGE;
         s->peer_port = (uint16_t)v->num;
+        return 0;
+    }
+    if (opt == WIP_COPT_POP3_AUTH) {
+        if (v->num > WIP_POP3_AUTH_APOP)
+            return WIP_CERR_OUT_OF_RANGE;
+        t->auth = (int)v->num;
         return 0;
     }
     if (!v->str || strpbrk(v->str, "\r\n") || strlen(v->str) > 255)
@@ -402,6 +451,7 @@ static int session_get_opt(oat_chan *s, int opt, const oat_optval *v)
     case WIP_COPT_POP3_COUNT: *(u32 *)v->ptr = t->count; return 0;
     case WIP_COPT_POP3_MAILBOX_SIZE: *(u32 *)v->ptr = t->size; return 0;
     case WIP_COPT_POP3_STATUS: *(ascii **)v->ptr = t->text; return 0;
+    case WIP_COPT_POP3_AUTH: *(u32 *)v->ptr = (u32)t->auth; return 0;
     case WIP_COPT_PEER_PORT: *(u16 *)v->ptr = s->peer_port; return 0;
     case WIP_COPT_TIMEOUT: *(u32 *)v->ptr = t->timeout_ms; return 0;
     default: return WIP_CERR_NOT_SUPPORTED;

@@ -2,9 +2,10 @@
 // dovecot_server.py, a generated configuration in a temp directory): login and the
 // mailbox's count and size, messages read byte-exact with dot-stuffing undone (a 1 MB one
 // too), a wrong password and a missing message as WIP_POP3_ERR_REFUSED, delete on read
-// committed by QUIT.
+// committed by QUIT; APOP with the greeting's timestamp (dovecot's "method=APOP" login line).
 #include "ftp_suite.h"
 
+#include "test_pki.h"
 #include "wip_pop3.h"
 
 namespace {
@@ -13,9 +14,10 @@ class Pop3Dovecot : public FtpSuite {
 protected:
     std::unique_ptr<SpoolServer> server;
     std::string maildir;
-    void start()
+    void start(const std::string &args = "")
     {
-        server = std::make_unique<SpoolServer>(dir, script_pop3(), "--user module --password s3cret");
+        server = std::make_unique<SpoolServer>(dir, script_pop3(),
+                                               "--user module --password s3cret " + args);
         ASSERT_NE(0, server->port());
         maildir = root_of(*server);
         boot_to(server->port(), "pop.example.com:110");
@@ -34,6 +36,36 @@ protected:
             return wip_POP3ClientCreateOpts("pop.example.com", handler, &sctx, WIP_COPT_USER,
                                             "module", WIP_COPT_PASSWORD, password, WIP_COPT_END);
         });
+    }
+    // A session with these login and security choices; waits for its OPEN (false: ERROR).
+    bool open_with(int auth, const char *password = "s3cret")
+    {
+        return open_session([=] {
+            return wip_POP3ClientCreateOpts("pop.example.com", handler, &sctx, WIP_COPT_USER,
+                                            "module", WIP_COPT_PASSWORD, password,
+                                            WIP_COPT_POP3_AUTH, auth, WIP_COPT_END);
+        });
+    }
+    // The session's ERROR errnum once it has one (INT32_MIN: none).
+    int session_error()
+    {
+        const WipEv *e = last(WIP_CEV_ERROR, session);
+        return e ? e->err : INT32_MIN;
+    }
+    void next_session()
+    {
+        close_session();
+        events.clear();
+        results = 0;
+    }
+    // Dovecot's log lines that contain what.
+    int logged(const std::string &what)
+    {
+        std::ifstream in(maildir + "/../dovecot.log");
+        int n = 0;
+        for (std::string line; std::getline(in, line);)
+            n += line.find(what) != std::string::npos;
+        return n;
     }
     int messages_in(const char *sub)
     {
@@ -112,3 +144,36 @@ TEST_F(Pop3Dovecot, DeleteOnReadIsCommittedByQuit)
 }
 
 } // namespace
+
+TEST_F(Pop3Dovecot, ApopLogsInWithTheGreetingsTimestampAndBestPrefersIt)
+{
+    start("--apop");
+    const std::string message = "Subject: apop\r\n\r\nbody\r\n";
+    deliver("1.a", message);
+    ASSERT_TRUE(open_with(WIP_POP3_AUTH_APOP)) << traces() << server->log();
+    ASSERT_EQ(0, get("1")) << traces();
+    EXPECT_EQ(message, got);
+    next_session();
+    ASSERT_TRUE(open_with(WIP_POP3_AUTH_BEST)) << traces();
+    next_session();
+    ASSERT_TRUE(wait_until([&] { return logged("method=APOP") == 2; }, 10000))
+        << TestPki::slurp(maildir + "/../dovecot.log");
+    ASSERT_TRUE(open_with(WIP_POP3_AUTH_USER)) << traces();
+    next_session();
+    ASSERT_TRUE(wait_until([&] { return logged("method=PLAIN") == 1; }, 10000));
+    EXPECT_FALSE(open_with(WIP_POP3_AUTH_APOP, "wrong"));
+    EXPECT_EQ(WIP_POP3_ERR_REFUSED, session_error()) << traces();
+    close_session();
+}
+
+TEST_F(Pop3Dovecot, ApopRequiredWithoutATimestampSendsNoCredentials)
+{
+    start();
+    EXPECT_FALSE(open_with(WIP_POP3_AUTH_APOP));
+    EXPECT_EQ(WIP_POP3_ERR_APOP, session_error()) << traces();
+    close_session();
+    // dovecot_server.py's readiness probe, then this session
+    ASSERT_TRUE(wait_until([&] { return logged("no auth attempts") == 2; }, 10000))
+        << TestPki::slurp(maildir + "/../dovecot.log");
+    EXPECT_EQ(0, logged("Login:"));
+}
