@@ -161,6 +161,8 @@ typedef enum {
     WIP_COPT_POP3_MAILBOX_SIZE, /* session: get u32*: their octets (STAT at login) */
     WIP_COPT_POP3_DELETE,       /* data: bool, DELE the message once read whole (QUIT commits) */
     WIP_COPT_POP3_STATUS,       /* session: get ascii **text: the last reply's text */
+    WIP_COPT_POP3_AUTH,         /* session: WIP_POP3_AUTH_* (with the create call) */
+    WIP_COPT_POP3_SECURITY,     /* session: WIP_POP3_SEC_* (with the create call) */
     /* HTTP, oatemu's (wip_http.h) */
     WIP_COPT_HTTP_USER_AGENT,   /* session: const ascii*: the User-Agent header */
     WIP_COPT_HTTP_PROXY_HOST,   /* session: const ascii*: http:// requests go through it */

@@ -77,7 +77,9 @@
 
 #define OAT_WIP_POP3_ERRORS(X)                                                                 \
     X(WIP_POP3_ERR_REFUSED, "the server answered -ERR")                                        \
-    X(WIP_POP3_ERR_PROTOCOL, "a reply that is neither +OK nor -ERR")
+    X(WIP_POP3_ERR_PROTOCOL, "a reply that is neither +OK nor -ERR")                           \
+    X(WIP_POP3_ERR_TLS, "STLS required and not offered or refused, or TLS not set up")         \
+    X(WIP_POP3_ERR_APOP, "APOP required and the greeting has no timestamp")
 
 OAT_ERR_TABLE(oat_wip_cerr_errors, "WIP_CERR", OAT_WIP_CERR_ERRORS, NULL);
 OAT_ERR_TABLE(oat_wip_berr_errors, "WIP_BERR", OAT_WIP_BERR_ERRORS, NULL);

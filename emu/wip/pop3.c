@@ -1,27 +1,41 @@
 /* pop3.c: oatemu's POP3 client (RFC 1939), in the Internet library's pattern: a session
- * channel over a WIP TCP client (greeting, USER, PASS, STAT, then OPEN) and one message at a
- * time as a wip_getFile data channel: RETR N, the message's lines into the data channel's
- * receive ring as they fit (dot-stuffing undone, CRLF kept), PEER_CLOSE at the final ".",
- * DELE when asked, then DONE on the session. -ERR gives ERROR (WIP_POP3_ERR_REFUSED). */
+ * channel over a WIP TCP client (greeting; CAPA and STLS (RFC 2595), or TLS from the start,
+ * when asked; APOP or USER and PASS; STAT, then OPEN) and one message at a time as a
+ * wip_getFile data channel: RETR N, the message's lines into the data channel's receive ring
+ * as they fit (dot-stuffing undone, CRLF kept), PEER_CLOSE at the final ".", DELE when
+ * asked, then DONE on the session. -ERR gives ERROR (WIP_POP3_ERR_REFUSED). */
 #include "wip/wip_internal.h"
+#include "wip/wip_errors.h"
 #include "wip_pop3.h"
+#include "wip_ssl.h"
 #include "core/calls.h"
 #include "core/log.h"
+
+#include <openssl/evp.h>
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define POP3_DEFAULT_PORT 110
+#define POP3S_DEFAULT_PORT 995
 #define POP3_DEFAULT_TIMEOUT_MS 60000u
 
-typedef enum { PS_GREETING, PS_USER, PS_PASS, PS_STAT, PS_READY, PS_RETR, PS_BODY, PS_DELE,
-               PS_QUIT, PS_DEAD } pop3_state;
+typedef enum { PS_GREETING, PS_CAPA, PS_CAPA_LIST, PS_STLS, PS_TLS_WAIT, PS_APOP, PS_USER,
+               PS_PASS, PS_STAT, PS_READY, PS_RETR, PS_BODY, PS_DELE, PS_QUIT, PS_DEAD } pop3_state;
 
 typedef struct {
     pop3_state st;
     bool opened;
     char *user, *password;
+    int auth;                       /* WIP_POP3_AUTH_* */
+    int security;                   /* WIP_POP3_SEC_* */
+    bool port_given;                /* WIP_COPT_PEER_PORT: no default of the security */
+    bool tls;                       /* the connection is (or becomes) TLS */
+    bool offers_stls;               /* CAPA listed STLS */
+    char server[256];               /* the name TLS checks */
+    char stamp[256];                /* the greeting's <timestamp> (APOP), or "" */
     uint32_t timeout_ms;
     oat_chan_timer timer;
     u32 count, size;                /* STAT */
@@ -44,9 +58,12 @@ static const oat_chan_ops session_ops, data_ops;
 
 static void timed_out(oat_chan *s);
 
+/* Into the connection once it is open (TCP takes what fits, SSL all or nothing). */
 static void flush_out(oat_chan *s, pop3_tp *t)
 {
-    int w = t->out_len ? oat_chan_inner_write(s, t->out, (uint32_t)t->out_len) : 0;
+    if (t->out_len == 0 || oat_chan_inner_state(s) != WIP_CSTATE_READY)
+        return;
+    int w = oat_chan_inner_write(s, t->out, (uint32_t)t->out_len);
     if (w > 0) {
         memmove(t->out, t->out + w, t->out_len - (size_t)w);
         t->out_len -= (size_t)w;
@@ -82,7 +99,8 @@ static void let_go_of_data(pop3_tp *t, int err)
 static void session_fail(oat_chan *s, pop3_tp *t, int err, const char *why)
 {
     char name[48];
-    const char *code = oat_err_name(&oat_wip_pop3_errors, err);
+    bool ssl_err = t->tls && err > 0 && err < WIP_POP3_ERR_REFUSED;
+    const char *code = oat_err_name(ssl_err ? &oat_wip_ssl_errors : &oat_wip_pop3_errors, err);
     oat_warn("%s: %s (errnum %d%s%s): %.200s", oat_chan_name(s, name, sizeof name), why, err,
              code ? ", " : "", code ? code : "", t->text);
     oat_chan_timer_stop(&t->timer);
@@ -99,6 +117,93 @@ static void message_end(oat_chan *s, pop3_tp *t, int err)
     oat_chan_event(s, err ? WIP_CEV_ERROR : WIP_CEV_DONE, err);
 }
 
+/* The greeting's <timestamp> (RFC 1939 section 7), brackets included; "" when it has none. */
+static void take_stamp(pop3_tp *t)
+{
+    const char *open = strchr(t->text, '<');
+    const char *close = open ? strchr(open, '>') : NULL;
+    size_t n = close ? (size_t)(close - open) + 1 : 0;
+    t->stamp[0] = '\0';
+    if (n > 2 && n < sizeof t->stamp && memchr(open, '@', n))
+        snprintf(t->stamp, sizeof t->stamp, "%.*s", (int)n, open);
+}
+
+/* APOP user md5hex(timestamp password) when asked for and offered, else USER. */
+static void log_in(oat_chan *s, pop3_tp *t)
+{
+    bool apop = t->auth == WIP_POP3_AUTH_APOP || (t->auth == WIP_POP3_AUTH_BEST && t->stamp[0]);
+    if (!apop) {
+        t->st = PS_USER;
+        send_cmd(s, t, "USER", t->user ? t->user : "");
+        return;
+    }
+    if (!t->stamp[0])
+        return session_fail(s, t, WIP_POP3_ERR_APOP, "APOP is required and the greeting has no "
+                            "<timestamp>: nothing more is sent");
+    const char *pass = t->password ? t->password : "";
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned mdlen = 0;
+    char both[sizeof t->stamp + 256], arg[256 + 1 + 2 * EVP_MAX_MD_SIZE + 1];
+    int n = snprintf(both, sizeof both, "%s%s", t->stamp, pass);
+    if (!EVP_Digest(both, (size_t)n, md, &mdlen, EVP_md5(), NULL))
+        return session_fail(s, t, WIP_CERR_INTERNAL, "no MD5 for APOP");
+    size_t r = (size_t)snprintf(arg, sizeof arg, "%s ", t->user ? t->user : "");
+    for (unsigned i = 0; i < mdlen; i++, r += 2)
+        snprintf(arg + r, sizeof arg - r, "%02x", md[i]);
+    t->st = PS_APOP;
+    send_cmd(s, t, "APOP", arg);
+}
+
+/* TLS over the connection (after STLS, or from the start): the SSL channel wraps the TCP
+ * one and becomes the session's inner channel; its OPEN ends the handshake. */
+static void start_tls(oat_chan *s, pop3_tp *t)
+{
+    char name[48];
+    oat_chan_name(s, name, sizeof name);
+    oat_chan *ssl = oat_ssl_wrap(name, oat_chan_inner(s), t->server, oat_chan_inner_handler, s);
+    if (!ssl)
+        return session_fail(s, t, WIP_POP3_ERR_TLS, "TLS cannot start (wip_SSLInit first)");
+    oat_chan_adopt(s, ssl, name);
+    t->tls = true;
+    oat_chan_timer_start(&t->timer, s, t->timeout_ms, timed_out);
+}
+
+/* After CAPA (RFC 2595): STLS when wanted and offered, else the login or an error. */
+static void after_capa(oat_chan *s, pop3_tp *t)
+{
+    if (t->offers_stls) {
+        t->st = PS_STLS;
+        send_cmd(s, t, "STLS", NULL);
+    } else if (t->security == WIP_POP3_SEC_STLS) {
+        session_fail(s, t, WIP_POP3_ERR_TLS, "STLS is required and the server does not offer "
+                     "it: nothing more is sent");
+    } else {
+        log_in(s, t);
+    }
+}
+
+/* One line of the CAPA list: STLS is the capability looked for; "." ends it. */
+static void on_capa_line(oat_chan *s, pop3_tp *t, const char *line)
+{
+    if (strcmp(line, ".") == 0)
+        return after_capa(s, t);
+    line += line[0] == '.';             /* dot-stuffed */
+    if (strncasecmp(line, "STLS", 4) == 0 && (line[4] == '\0' || line[4] == ' '))
+        t->offers_stls = true;
+}
+
+/* The greeting is in: CAPA when STLS is asked for, else the login. */
+static void after_greeting(oat_chan *s, pop3_tp *t)
+{
+    take_stamp(t);
+    if (!t->tls && t->security != WIP_POP3_SEC_NONE) {
+        t->st = PS_CAPA;
+        send_cmd(s, t, "CAPA", NULL);
+    } else {
+        log_in(s, t);
+    }
+}
+
 /* One status line ("+OK ..." or "-ERR ..."). */
 static void on_status(oat_chan *s, pop3_tp *t, const char *line)
 {
@@ -110,13 +215,13 @@ static void on_status(oat_chan *s, pop3_tp *t, const char *line)
     snprintf(t->text, sizeof t->text, "%s", line + (ok ? 3 : 4) + (line[ok ? 3 : 4] == ' '));
     switch (t->st) {
     case PS_GREETING:
+    case PS_APOP:
     case PS_USER:
     case PS_PASS:
         if (!ok)
             return session_fail(s, t, WIP_POP3_ERR_REFUSED, "the server refused the login");
         if (t->st == PS_GREETING) {
-            t->st = PS_USER;
-            send_cmd(s, t, "USER", t->user ? t->user : "");
+            after_greeting(s, t);
         } else if (t->st == PS_USER) {
             t->st = PS_PASS;
             send_cmd(s, t, "PASS", t->password ? t->password : "");
@@ -124,6 +229,18 @@ static void on_status(oat_chan *s, pop3_tp *t, const char *line)
             t->st = PS_STAT;
             send_cmd(s, t, "STAT", NULL);
         }
+        break;
+    case PS_CAPA:
+        if (ok)
+            t->st = PS_CAPA_LIST;
+        else
+            after_capa(s, t);           /* no capabilities known: no STLS */
+        break;
+    case PS_STLS:
+        if (!ok)
+            return session_fail(s, t, WIP_POP3_ERR_TLS, "the server refused STLS");
+        t->st = PS_TLS_WAIT;
+        start_tls(s, t);
         break;
     case PS_STAT:
         if (!ok || sscanf(t->text, "%u %u", &t->count, &t->size) != 2)
@@ -218,7 +335,7 @@ static void take_input(oat_chan *s, pop3_tp *t)
 {
     for (;;) {
         size_t off = 0;
-        while (off < t->in_len && t->st != PS_DEAD) {
+        while (off < t->in_len && t->st != PS_DEAD && t->st != PS_TLS_WAIT) {
             if (t->st == PS_BODY) {
                 if (!take_body(s, t, &off))
                     break;
@@ -232,10 +349,17 @@ static void take_input(oat_chan *s, pop3_tp *t)
                 nl[-1] = '\0';
             const char *line = t->in + off;
             off = (size_t)(nl - t->in) + 1;
-            on_status(s, t, line);
+            if (t->st == PS_CAPA_LIST)
+                on_capa_line(s, t, line);
+            else
+                on_status(s, t, line);
         }
         if (t->st == PS_DEAD)
             return;
+        if (t->st == PS_TLS_WAIT) {     /* what came in clear before TLS is dropped */
+            t->in_len = 0;
+            return;
+        }
         memmove(t->in, t->in + off, t->in_len - off);
         t->in_len -= off;
         if (t->in_len == sizeof t->in && t->st != PS_BODY) {
@@ -256,7 +380,14 @@ static void session_inner_event(oat_chan *s, const wip_event_t *ev)
     pop3_tp *t = s->tp;
     if (t->st == PS_DEAD)
         return;
+    int err = ev->kind == WIP_CEV_ERROR ? ev->content.error.errnum : 0;
     switch (ev->kind) {
+    case WIP_CEV_OPEN:
+        if (t->st == PS_TLS_WAIT)       /* STLS done: the login, over TLS */
+            log_in(s, t);
+        else
+            flush_out(s, t);            /* a QUIT asked for during the handshake */
+        break;
     case WIP_CEV_READ:
         take_input(s, t);
         break;
@@ -264,12 +395,16 @@ static void session_inner_event(oat_chan *s, const wip_event_t *ev)
         flush_out(s, t);
         break;
     case WIP_CEV_PEER_CLOSE:
+    case WIP_CEV_INVALID:               /* the TLS session ended */
         take_input(s, t);
         if (t->st != PS_QUIT && t->st != PS_DEAD)
             session_fail(s, t, WIP_CERR_PIPE_BROKEN, "the server closed the connection");
         break;
-    case WIP_CEV_ERROR:
-        session_fail(s, t, ev->content.error.errnum, "the connection to the server failed");
+    case WIP_CEV_ERROR:                 /* positive: the Security library's WIP_SSL_ERR_* */
+        session_fail(s, t, err, !t->tls || err <= 0 ? "the connection to the server failed"
+                                : err == WIP_SSL_ERR_CERTIFICATE
+                                    ? "TLS failed: the server's certificate did not verify"
+                                    : "TLS failed: no common version or suite, or a broken record");
         break;
     default:
         break;
@@ -375,7 +510,8 @@ static int session_set_opt(oat_chan *s, int opt, const oat_optval *v)
         return 0;
     }
     char **field = opt == WIP_COPT_USER ? &t->user : opt == WIP_COPT_PASSWORD ? &t->password : NULL;
-    if (opt != WIP_COPT_PEER_PORT && !field)
+    if (opt != WIP_COPT_PEER_PORT && opt != WIP_COPT_POP3_AUTH && opt != WIP_COPT_POP3_SECURITY &&
+        !field)
         return WIP_CERR_NOT_SUPPORTED;
     if (oat_chan_inner(s))
         return WIP_CERR_CSTATE;         /* with the create call */
@@ -383,6 +519,21 @@ static int session_set_opt(oat_chan *s, int opt, const oat_optval *v)
         if (v->num == 0 || v->num > 65535)
             return WIP_CERR_OUT_OF_RANGE;
         s->peer_port = (uint16_t)v->num;
+        t->port_given = true;
+        return 0;
+    }
+    if (opt == WIP_COPT_POP3_SECURITY) {
+        if (v->num > WIP_POP3_SEC_TLS)
+            return WIP_CERR_OUT_OF_RANGE;
+        t->security = (int)v->num;
+        if (!t->port_given)
+            s->peer_port = t->security == WIP_POP3_SEC_TLS ? POP3S_DEFAULT_PORT : POP3_DEFAULT_PORT;
+        return 0;
+    }
+    if (opt == WIP_COPT_POP3_AUTH) {
+        if (v->num > WIP_POP3_AUTH_APOP)
+            return WIP_CERR_OUT_OF_RANGE;
+        t->auth = (int)v->num;
         return 0;
     }
     if (!v->str || strpbrk(v->str, "\r\n") || strlen(v->str) > 255)
@@ -402,6 +553,8 @@ static int session_get_opt(oat_chan *s, int opt, const oat_optval *v)
     case WIP_COPT_POP3_COUNT: *(u32 *)v->ptr = t->count; return 0;
     case WIP_COPT_POP3_MAILBOX_SIZE: *(u32 *)v->ptr = t->size; return 0;
     case WIP_COPT_POP3_STATUS: *(ascii **)v->ptr = t->text; return 0;
+    case WIP_COPT_POP3_AUTH: *(u32 *)v->ptr = (u32)t->auth; return 0;
+    case WIP_COPT_POP3_SECURITY: *(u32 *)v->ptr = (u32)t->security; return 0;
     case WIP_COPT_PEER_PORT: *(u16 *)v->ptr = s->peer_port; return 0;
     case WIP_COPT_TIMEOUT: *(u32 *)v->ptr = t->timeout_ms; return 0;
     default: return WIP_CERR_NOT_SUPPORTED;
@@ -478,7 +631,11 @@ static wip_channel_t pop3_create(const char *fn, const ascii *server, wip_eventH
     if (s) {
         pop3_tp *t = s->tp;
         t->st = PS_GREETING;
-        oat_chan_timer_start(&t->timer, s, t->timeout_ms, timed_out);
+        snprintf(t->server, sizeof t->server, "%s", server);
+        if (t->security == WIP_POP3_SEC_TLS)
+            start_tls(s, t);            /* the handshake as the TCP connection opens */
+        else
+            oat_chan_timer_start(&t->timer, s, t->timeout_ms, timed_out);
     }
     oat_wip_unlock();
     return s;

@@ -2,10 +2,13 @@
 """dovecot_server.py: Debian's dovecot-pop3d as the POP3 client suites' server, with a
 generated configuration in a temp directory (no system files): POP3 on 127.0.0.1, one user
 with a plain password, a Maildir at ROOT/Maildir whose new/ the test fills before it logs in.
+--apop adds APOP (the greeting then carries a <timestamp>); --ssl yes|required with --cert
+(leaf and chain, PEM) and --key offers STLS, and --pop3s adds an implicit-TLS listener.
 Run as root (CI containers) the login process runs as dovenull and the mail one as nobody,
 else all run as the user who starts it. Prints "root DIR" (the Maildir) and "listening on
-127.0.0.1:PORT" once it accepts connections.
-usage: dovecot_server.py --port 0 --spool DIR [--user U --password P]"""
+127.0.0.1:PORT" once it accepts connections (and "pop3s on 127.0.0.1:PORT" with --pop3s).
+usage: dovecot_server.py --port 0 --spool DIR [--user U --password P] [--apop]
+       [--ssl no|yes|required --cert PEM --key PEM [--pop3s]]"""
 import argparse
 import grp
 import os
@@ -20,9 +23,9 @@ state_dir = {dir}/state
 log_path = {dir}/dovecot.log
 protocols = pop3
 listen = 127.0.0.1
-ssl = no
-disable_plaintext_auth = no
-auth_mechanisms = plain
+ssl = {ssl}
+{ssl_files}disable_plaintext_auth = {no_clear}
+auth_mechanisms = plain{apop}
 default_internal_user = {internal}
 default_internal_group = {internal_group}
 default_login_user = {login}
@@ -31,6 +34,11 @@ service pop3-login {{
   inet_listener pop3 {{
     address = 127.0.0.1
     port = {port}
+  }}
+  inet_listener pop3s {{
+    address = 127.0.0.1
+    port = {pop3s_port}
+    ssl = yes
   }}
   chroot =
 }}
@@ -63,6 +71,11 @@ def main():
     ap.add_argument("--spool", required=True)
     ap.add_argument("--user", default="module")
     ap.add_argument("--password", default="s3cret")
+    ap.add_argument("--apop", action="store_true")
+    ap.add_argument("--ssl", choices=("no", "yes", "required"), default="no")
+    ap.add_argument("--cert")
+    ap.add_argument("--key")
+    ap.add_argument("--pop3s", action="store_true")
     args = ap.parse_args()
     d = os.path.abspath(args.spool)
     for sub in ("run", "state", "Maildir/new", "Maildir/cur", "Maildir/tmp"):
@@ -73,11 +86,18 @@ def main():
     my_group = grp.getgrgid(os.getgid()).gr_name
     root = os.getuid() == 0
     port = args.port or free_port()
+    pop3s_port = free_port() if args.pop3s else 0      # 0: no implicit-TLS listener
+    ssl_files = ""
+    if args.ssl != "no":
+        ssl_files = "ssl_cert = <%s\nssl_key = <%s\n" % (args.cert, args.key)
     with open(os.path.join(d, "passwd"), "w") as f:
         f.write("%s:{PLAIN}%s\n" % (args.user, args.password))
     conf = os.path.join(d, "dovecot.conf")
     with open(conf, "w") as f:
-        f.write(CONFIG.format(dir=d, port=port,
+        f.write(CONFIG.format(dir=d, port=port, pop3s_port=pop3s_port, ssl=args.ssl,
+                              ssl_files=ssl_files,
+                              no_clear="yes" if args.ssl == "required" else "no",
+                              apop=" apop" if args.apop else "",
                               internal="dovecot" if root else me,
                               internal_group="dovecot" if root else my_group,
                               login="dovenull" if root else me,
@@ -87,13 +107,16 @@ def main():
     if pid == 0:
         os.execv("/usr/sbin/dovecot", ["dovecot", "-F", "-c", conf])
     signal.signal(signal.SIGTERM, lambda *a: (os.kill(pid, signal.SIGTERM), sys.exit(0)))
-    for _ in range(200):                # until it accepts connections, 10 s at most
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            time.sleep(0.05)
+    for p in (port, pop3s_port) if pop3s_port else (port,):
+        for _ in range(200):            # until it accepts connections, 10 s at most
+            try:
+                socket.create_connection(("127.0.0.1", p), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.05)
     print("root %s" % os.path.join(d, "Maildir"), flush=True)
+    if pop3s_port:
+        print("pop3s on 127.0.0.1:%d" % pop3s_port, flush=True)
     print("listening on 127.0.0.1:%d" % port, flush=True)
     os.waitpid(pid, 0)
 
