@@ -2,6 +2,7 @@
  * --flags (the flag wins). It parses and validates; the layers read the result. */
 #include "core/config.h"
 #include "wip/bearer_config.h"
+#include "wip/link.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -36,6 +37,7 @@ static const char help_text[] =
 "  --bearer=<spec>             OATEMU_BEARER    bearer behaviour (delay, fail, drop after)\n"
 "  --connect-timeout=<dur>     OATEMU_CONNECT_TIMEOUT  host TCP connects give up after\n"
 "                                               this long (default 30s)\n"
+OAT_LINK_OPTION_HELP
 "  --ssl-keylog=<path>         OATEMU_SSL_KEYLOG  append TLS session secrets (SSLKEYLOGFILE\n"
 "                                               format, for Wireshark); SSLKEYLOGFILE too\n"
 "  --sim-pin=<pin>             OATEMU_SIM_PIN   the SIM's PIN (default: no PIN)\n"
@@ -350,6 +352,8 @@ int oat_config_set(oat_config *c, const char *name, const char *v, char *err, si
         if (oat_bearer_config_check(v, err, errlen) != 0)
             return -1;
         return copy_str(c->bearer, sizeof c->bearer, name, v, err, errlen);
+    } else if (!strcmp(name, "link")) {
+        return oat_link_option_set(v, err, errlen);
     } else if (!strcmp(name, "sim-pin")) {
         for (const char *p = v; *p; p++)
             if (!isdigit((unsigned char)*p))
@@ -386,6 +390,7 @@ static const struct {
     { "OATEMU_TRACE", "trace" },       { "OATEMU_CALLS", "calls" },
     { "OATEMU_HOST_MAP", "host-map" }, { "OATEMU_EXPOSE", "expose" },
     { "OATEMU_BEARER", "bearer" },     { "OATEMU_SIM_PIN", "sim-pin" },
+    { "OATEMU_LINK", "link" },
     { "OATEMU_CREG", "creg" },         { "OATEMU_RTC", "rtc" },
     { "OATEMU_CONNECT_TIMEOUT", "connect-timeout" }, { "SSLKEYLOGFILE", "ssl-keylog" },
     { "OATEMU_SSL_KEYLOG", "ssl-keylog" },

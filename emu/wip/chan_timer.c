@@ -19,7 +19,7 @@ struct oat_chan_shot {
 
 void oat_chan_timer_init(oat_chan_timer *tm)
 {
-    *tm = (oat_chan_timer){ NULL, NULL, -1 };
+    *tm = (oat_chan_timer){ NULL, NULL, -1, false };
 }
 
 static void forget(oat_chan_timer *tm)
@@ -87,7 +87,7 @@ bool oat_chan_timer_start(oat_chan_timer *tm, oat_chan *c, uint32_t ms, void (*f
         shot_free(s);
         return false;
     }
-    if (c->host)
+    if (c->host && !tm->no_host_wait)
         tm->wait_token = oat_io_wait_begin((int64_t)ms * 1000);
     return true;
 }

@@ -2,6 +2,7 @@
  * stack-wide options, wip_debug and its port and level, and the module's stop hook for the
  * WIP layer. */
 #include "wip/wip_internal.h"
+#include "wip/link.h"
 #include "adl_RspHandler.h"
 #include "core/calls.h"
 #include "core/log.h"
@@ -169,6 +170,7 @@ void oat_wip_stop(void)
     oat_bearer_reset();
     oat_mport_reset();
     oat_ssl_reset();
+    oat_link_option_reset();
     net_up = false;
     oat_wip_unlock();
 }

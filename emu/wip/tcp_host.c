@@ -1,9 +1,9 @@
 /* tcp_host.c: TCP channels over host sockets. Connects and accepts run on the I/O thread;
- * bytes move between the channel rings and the socket from whichever thread holds the WIP
- * lock (the application's wip_read / wip_write, or the I/O thread when the socket is
- * ready). The socket is read only while the receive ring has room, so a peer that sends
- * more than the application reads is throttled by TCP itself. */
-#include "wip/wip_internal.h"
+ * bytes move between the module's link (link.c: what left the send buffer, what is on its way
+ * in) and the socket from whichever thread holds the WIP lock. The socket is read only while
+ * the receive side has room, so a peer that sends more than the application reads is
+ * throttled by TCP itself. */
+#include "wip/link.h"
 #include "core/config.h"
 #include "core/log.h"
 #include "core/loop.h"
@@ -16,7 +16,6 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
-#include <sys/uio.h>
 #include <unistd.h>
 
 typedef struct {
@@ -36,6 +35,7 @@ typedef struct {
     int reply_wait;          /* virtual clock held for the peer's answer to our bytes, or -1 */
     char peer[256];
     uint16_t peer_port;
+    oat_link link;           /* the module's radio link under the connection */
 } host_tp;
 
 static void host_io(int fd, short revents, void *arg);
@@ -123,32 +123,22 @@ static void broken(oat_chan *c, host_tp *t, int err, const char *what)
     fail(c, err, what);
 }
 
-/* The bytes a ring holds as one or two iovecs. */
-static int ring_iov(const oat_ring *r, struct iovec iov[2])
-{
-    if (r->count == 0)
-        return 0;
-    uint32_t first = r->size - r->head < r->count ? r->size - r->head : r->count;
-    iov[0] = (struct iovec){ r->data + r->head, first };
-    iov[1] = (struct iovec){ r->data, r->count - first };
-    return r->count > first ? 2 : 1;
-}
-
 static bool would_block(void)
 {
     return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR;
 }
 
-/* Send what the ring holds; true unless the connection broke. */
+/* Send the bytes the link says are at the peer by now; true unless the connection broke. */
 static bool flush(oat_chan *c, host_tp *t)
 {
-    uint32_t before = c->snd.count;
-    while (c->snd.count > 0) {
-        struct iovec iov[2];
-        struct msghdr m = { .msg_iov = iov, .msg_iovlen = (size_t)ring_iov(&c->snd, iov) };
-        ssize_t n = sendmsg(t->fd, &m, MSG_NOSIGNAL | MSG_DONTWAIT);
+    bool sent = false;
+    const uint8_t *p;
+    uint32_t due;
+    while ((due = oat_link_up_due(&t->link, &p)) > 0) {
+        ssize_t n = send(t->fd, p, due, MSG_NOSIGNAL | MSG_DONTWAIT);
         if (n > 0) {
-            oat_ring_consume(&c->snd, (uint32_t)n);
+            oat_link_up_sent(&t->link, c, (uint32_t)n);
+            sent = true;
             continue;
         }
         if (n < 0 && would_block())
@@ -156,10 +146,8 @@ static bool flush(oat_chan *c, host_tp *t)
         broken(c, t, oat_errno_to_cerr(errno), "send failed");
         return false;
     }
-    if (c->snd.count < before) {
+    if (sent)
         await_reply(t);
-        oat_stream_sent(c);
-    }
     return true;
 }
 
@@ -171,6 +159,8 @@ static uint32_t host_readable(oat_chan *c)
 {
     host_tp *t = tp_of(c);
     int avail = 0;
+    if (t && oat_link_shapes_down(&t->link))
+        return c->rd_shut ? 0 : c->rcv.count;    /* the link hands bytes to the ring */
     if (!t || t->fd < 0 || t->connecting || c->rd_shut || ioctl(t->fd, FIONREAD, &avail) != 0)
         return 0;
     return (uint32_t)avail < c->rcv.size ? (uint32_t)avail : c->rcv.size;
@@ -181,6 +171,32 @@ static void saw_eof(oat_chan *c, host_tp *t)
     t->eof = true;
     reply_came(t);
     oat_chan_peer_closed(c);
+}
+
+/* A shaped link: what the socket got goes on the air (the link's down queue) while it has
+ * room; the end follows the bytes. True unless broken. */
+static bool arrived_on_air(oat_chan *c, host_tp *t)
+{
+    uint8_t *p;
+    uint32_t span;
+    while ((span = oat_link_down_span(&t->link, &p)) > 0) {
+        ssize_t n = recv(t->fd, p, span, MSG_DONTWAIT);
+        if (n > 0) {
+            reply_came(t);
+            oat_link_down_arrived(&t->link, c, (uint32_t)n);
+            continue;
+        }
+        if (n == 0) {
+            t->eof = true;
+            reply_came(t);
+            oat_link_down_end(&t->link, c);
+        } else if (!would_block()) {
+            broken(c, t, oat_errno_to_cerr(errno), "receive failed");
+            return false;
+        }
+        break;
+    }
+    return true;
 }
 
 /* The socket is readable, fin: the poller saw the peer's FIN; true unless broken. */
@@ -199,6 +215,8 @@ static bool arrived(oat_chan *c, host_tp *t, bool fin)
             return fail(c, oat_errno_to_cerr(errno), "receive failed"), false;
         return true;
     }
+    if (oat_link_shapes_down(&t->link))
+        return arrived_on_air(c, t);
     if (host_readable(c) > 0) {
         reply_came(t);
         oat_stream_received(c);
@@ -233,20 +251,29 @@ static void pump(oat_chan *c, bool read_too, bool fin)
         return;
     if (!flush(c, t) || (read_too && !arrived(c, t, fin)))
         return;
-    if (c->snd.count == 0 && t->wr_pending) {
+    uint32_t unsent = oat_link_up_pending(&t->link, c);
+    if (unsent == 0 && t->wr_pending) {
         t->wr_pending = false;
         shutdown(t->fd, SHUT_WR);
     }
-    if (t->closing && c->snd.count == 0) {
+    if (t->closing && unsent == 0) {
         finish_close(c, t);
         return;
     }
-    /* Bytes are announced to an application waiting on READ; otherwise only the FIN. */
+    oat_link_up_kick(&t->link, c);
+    /* Bytes are announced to an application waiting on READ; otherwise only the FIN. A
+     * shaped link reads while its down queue has room. */
     short ev = 0;
     bool discard = t->closing || c->rd_shut;
-    if (!t->eof && !(t->fin && !discard))
+    if (oat_link_shapes_down(&t->link) && !discard) {
+        uint8_t *p;
+        if (!t->eof && oat_link_down_span(&t->link, &p) > 0)
+            ev |= POLLIN;
+    } else if (!t->eof && !(t->fin && !discard)) {
         ev |= discard || c->read_armed ? POLLIN : POLLRDHUP;
-    if (c->snd.count > 0)
+    }
+    const uint8_t *due;
+    if (oat_link_up_due(&t->link, &due) > 0)
         ev |= POLLOUT;
     set_events(t, ev);
 }
@@ -360,6 +387,24 @@ static void resolved(void *arg, int err, const struct sockaddr *addr, socklen_t 
     oat_wip_unlock();
 }
 
+/* The link's calls back (owner task, lock held). */
+static void link_send_due(oat_chan *c)
+{
+    pump(c, false, false);
+}
+
+static void link_down_room(oat_chan *c)
+{
+    pump(c, true, false);
+}
+
+static void link_down_end(oat_chan *c)
+{
+    oat_chan_peer_closed(c);
+}
+
+static const oat_link_hooks link_hooks = { link_send_due, link_down_room, link_down_end };
+
 /* Host connections alive; when the last goes, the virtual clock need not wait for
  * replies any more (lock held). */
 static int connections;
@@ -369,6 +414,10 @@ static host_tp *tp_new(oat_chan *c, int fd)
     host_tp *t = calloc(1, sizeof *t);
     if (!t)
         return NULL;
+    if (oat_link_init(&t->link, c, &link_hooks) != 0) {
+        free(t);
+        return NULL;
+    }
     connections++;
     oat_tp_ref_init(&t->life, close_socket);
     t->chan = c;
@@ -413,36 +462,26 @@ static void host_kick(oat_chan *c)
         setsockopt(t->fd, SOL_SOCKET, SO_RCVLOWAT, &lowat, sizeof lowat);
         t->lowat = c->rcv_lowat;
     }
-    pump(c, false, false);
-}
-
-/* Straight from the application's buffer while nothing waits in the send ring: one copy
- * less. Returns the bytes the socket took (0 if none), or -1 after a failure. */
-static int host_send_now(oat_chan *c, const void *buf, uint32_t len)
-{
-    host_tp *t = tp_of(c);
-    if (!t || t->fd < 0 || t->connecting)
-        return 0;
-    if (t->broken_err) {
+    if (t && t->broken_err && c->snd.count > 0) {
         fail(c, t->broken_err, "send failed");
-        return -1;
+        return;
     }
-    ssize_t n = send(t->fd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT);
-    if (n > 0) {
-        await_reply(t);
-        return (int)n;
-    }
-    if (n < 0 && !would_block()) {
-        broken(c, t, oat_errno_to_cerr(errno), "send failed");
-        return c->last_error ? -1 : 0;
-    }
-    return 0;
+    if (t)
+        oat_link_down_kick(&t->link, c);
+    pump(c, t && oat_link_shapes_down(&t->link), false);
 }
 
 /* The application reads straight from the socket. */
 static int host_recv_now(oat_chan *c, void *buf, uint32_t len)
 {
     host_tp *t = tp_of(c);
+    if (t && oat_link_shapes_down(&t->link)) {
+        if (t->broken_err && oat_link_down_pending(&t->link) == 0) {
+            fail(c, t->broken_err, "connection broken with");
+            return -1;
+        }
+        return 0;                       /* the bytes come through the ring */
+    }
     if (!t || t->fd < 0 || t->connecting || t->eof)
         return 0;
     ssize_t n = recv(t->fd, buf, len, MSG_DONTWAIT);
@@ -539,6 +578,7 @@ static void host_destroy(oat_chan *c)
     connect_done(t);
     oat_io_wait_end(t->reply_wait);
     t->reply_wait = -1;
+    oat_link_free(&t->link, c);
     t->chan = NULL;
     c->tp = NULL;
     oat_tp_end(&t->life);
@@ -549,7 +589,6 @@ const oat_chan_ops oat_tcp_host_ops = {
     .set_opt = host_set_opt,
     .get_opt = host_get_opt,
     .kick = host_kick,
-    .send_now = host_send_now,
     .recv_now = host_recv_now,
     .readable = host_readable,
     .close = host_close,

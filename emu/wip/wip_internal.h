@@ -141,6 +141,7 @@ struct wip_channel_ {
     uint8_t ttl, tos;
     /* transport state */
     void *tp;
+    struct oat_link *link;    /* the module's radio link under a host channel (link.c) */
 };
 
 /* Create a channel owned by the calling task, state BUSY, one reference held by the
@@ -204,6 +205,9 @@ void oat_chan_inner_handler(wip_event_t *ev, void *outer);
  * inner's; a stream outer's buffer sizes apply to the inner too (fn names the call in the
  * trace when memory runs out for them). */
 void oat_chan_adopt(oat_chan *outer, oat_chan *inner, const char *fn);
+/* The inner channel's send buffer: the outer's size and extra bytes (the outer adds its own
+ * framing to what the application wrote). */
+void oat_chan_inner_snd_extra(oat_chan *outer, uint32_t extra, const char *fn);
 /* NULL once the inner channel is gone (or none was adopted). */
 oat_chan *oat_chan_inner(const oat_chan *outer);
 /* The inner channel's state; WIP_CSTATE_BUSY while there is none or it was closed. */
@@ -253,6 +257,7 @@ typedef struct {
     oat_task_alarm *alarm;
     oat_chan_shot *shot;        /* the armed or posted firing; NULL: stopped */
     int wait_token;             /* the virtual-clock hold of a host channel, or -1 */
+    bool no_host_wait;          /* models the module itself (its link): no clock hold */
 } oat_chan_timer;
 void oat_chan_timer_init(oat_chan_timer *tm);
 /* fn(c) in c's owner task, lock held, ms of emulated time from now unless stopped or
