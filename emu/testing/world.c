@@ -12,7 +12,7 @@
 typedef struct {
     const char *spec;
     int rc;
-} bearer_change;
+} bearer_change;               /* a --bearer or --link spec to apply, and the result */
 
 static void set_bearer_in_task(void *arg)
 {
@@ -27,6 +27,23 @@ int oatemu_set_bearer(const char *spec)
 {
     bearer_change c = { spec ? spec : "", -1 };
     if (oatemu_in_task(0, set_bearer_in_task, &c) != 0)
+        return -1;
+    return c.rc;
+}
+
+static void set_link_in_task(void *arg)
+{
+    bearer_change *c = arg;
+    char err[256];
+    c->rc = oat_config_set_active("link", c->spec, err, sizeof err);
+    if (c->rc != 0)
+        oat_warn("oatemu_set_link: %s", err);
+}
+
+int oatemu_set_link(const char *spec)
+{
+    bearer_change c = { spec ? spec : "", -1 };
+    if (oatemu_in_task(0, set_link_in_task, &c) != 0)
         return -1;
     return c.rc;
 }
