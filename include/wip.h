@@ -14,6 +14,7 @@
 #include "wip_file.h"
 #include "wip_smtp.h"
 #include "wip_ftp.h"
+#include "wip_pop3.h"
 #include "wip_http.h"
 
 #endif

@@ -153,6 +153,19 @@ typedef enum {
     WIP_COPT_SMTP_MULTIPART,    /* data: bool, a MIME multipart mail (for ATTACH_BEGIN) */
     WIP_COPT_SMTP_ATTACH_BEGIN, /* data, open: const ascii *filename, const ascii *mime_type:
                                    what is written from now on is that attachment */
+    /* FTP, oatemu's (wip_ftp.h) */
+    WIP_COPT_FTP_STATUS_CODE,   /* session, data: get u32 *code, ascii **text: the last reply */
+    WIP_COPT_FTP_SIZE,          /* session: get u32*: the size of the last wip_fileInfo */
+    /* POP3, oatemu's (wip_pop3.h) */
+    WIP_COPT_POP3_COUNT,        /* session: get u32*: messages in the mailbox (STAT at login) */
+    WIP_COPT_POP3_MAILBOX_SIZE, /* session: get u32*: their octets (STAT at login) */
+    WIP_COPT_POP3_DELETE,       /* data: bool, DELE the message once read whole (QUIT commits) */
+    WIP_COPT_POP3_STATUS,       /* session: get ascii **text: the last reply's text */
+    /* HTTP, oatemu's (wip_http.h) */
+    WIP_COPT_HTTP_USER_AGENT,   /* session: const ascii*: the User-Agent header */
+    WIP_COPT_HTTP_PROXY_HOST,   /* session: const ascii*: http:// requests go through it */
+    WIP_COPT_HTTP_PROXY_PORT,   /* session: u16 (default 8080) */
+    WIP_COPT_HTTP_FOLLOW_REDIRECT, /* session or request: bool, follow 3xx (default FALSE) */
     WIP_COPT_LAST
 } wip_channelOption_e;
 

@@ -11,8 +11,8 @@
 
 #include "adl/at_internal.h"
 #include "adl/services.h"
+#include "adl/adl_options.h"
 #include "core/calls.h"
-#include "core/config.h"
 #include "core/log.h"
 #include "core/clock.h"
 #include "core/loop.h"
@@ -574,7 +574,7 @@ static void start_job_locked(at_port *p, at_job *j)
     if (j->from_app) {
         /* The module takes time to answer: in virtual time too, so a retry loop moves the
          * clock. Terminal lines are answered at once. */
-        p->answer_alarm = oat_alarm_start(oat_now_us() + oat_cfg()->modem_latency_us,
+        p->answer_alarm = oat_alarm_start(oat_now_us() + oat_adl_cfg()->modem_latency_us,
                                           modem_answer_due, p);
         if (p->answer_alarm) {
             oat_at_cmd_free(&cmd);
@@ -750,7 +750,7 @@ int oat_at_start(void)
     int tasks = oat_task_count();
     at_barrier = tasks;
     oat_at_unlock();
-    if (oat_term_open(oat_cfg()->at) != 0) {
+    if (oat_term_open(oat_adl_cfg()->at) != 0) {
         oat_at_lock();
         at_started = false;
         oat_at_unlock();

@@ -50,7 +50,7 @@ bool oat_at_port_is_open(int port);           /* takes the AT lock */
 void oat_at_lock(void);
 void oat_at_unlock(void);
 
-/* ---- at_port.c: the host side of UART1, from oat_cfg()->at ---- */
+/* ---- at_port.c: the host side of UART1, from --at (adl_options.h) ---- */
 
 int oat_term_open(const char *spec);
 void oat_term_close(void);

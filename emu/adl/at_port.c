@@ -4,6 +4,7 @@
 #include "adl/at_internal.h"
 #include "adl/services.h"
 #include "core/log.h"
+#include "core/config.h"
 #include "core/loop.h"
 
 #include <arpa/inet.h>
@@ -310,7 +311,7 @@ static int open_tcp(const char *port_text)
 {
     char *end;
     long port = strtol(port_text, &end, 10);
-    if (*end || end == port_text || port < 0 || port > 65535) {
+    if (*end || end == port_text || port < 0 || port > (long)OAT_PORT_MAX) {
         oat_warn("AT port: '%s' is not a TCP port number", port_text);
         return -1;
     }

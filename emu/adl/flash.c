@@ -4,8 +4,8 @@
 #include "adl_flash.h"
 
 #include "adl/services.h"
+#include "adl/adl_options.h"
 #include "core/calls.h"
-#include "core/config.h"
 #include "core/log.h"
 
 #include <dirent.h>
@@ -23,7 +23,7 @@
 #define FLH_TOTAL_IDS 2048u              /* IDs all handles together may reserve */
 #define FLH_OBJECT_MAX (30u * 1024u)
 #define FLH_HANDLE_MAX 64                /* spec §2.9: at least 32; deployed handles reach 19 */
-#define FLH_DIR_MAX 512                  /* as oat_config.flash_dir */
+#define FLH_DIR_MAX OAT_FLASH_DIR_MAX
 /* the directory, "/", a handle of %XX-encoded bytes, "/.<id>.tmp" */
 #define FLH_PATH_MAX (FLH_DIR_MAX + 3 * FLH_HANDLE_MAX + 16)
 
@@ -185,7 +185,7 @@ static u64 flh_scan_used(void)
 
 int oat_flash_start(char *err, size_t errlen)
 {
-    const char *dir = oat_cfg()->flash_dir;
+    const char *dir = oat_adl_cfg()->flash_dir;
     pthread_mutex_lock(&flh_lock);
     flh_ready = false;
     int ret = -1;

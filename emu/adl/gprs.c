@@ -10,14 +10,13 @@
 #include "adl/at_internal.h"
 #include "adl/gprs_internal.h"
 #include "adl/services.h"
+#include "wip/wip_options.h"
 #include "core/calls.h"
 #include "core/clock.h"
-#include "core/config.h"
 #include "core/log.h"
 #include "core/loop.h"
 #include "core/sched.h"
 #include "core/timer.h"
-#include "wip/bearer_config.h"
 
 #include <arpa/inet.h>
 #include <pthread.h>
@@ -178,7 +177,7 @@ static void activated(void *arg)
     }
     gprs_ctx *c = &ctxs[cid];
     oat_bearer_cfg cfg;
-    oat_bearer_config_parse(oat_cfg()->bearer, &cfg, NULL, 0);   /* checked at boot */
+    oat_bearer_config_active(&cfg);   /* checked at boot */
     bool ok = fail_cause(c, &cfg) == 0;
     bool ext = c->ext_port >= 0;
     int port = c->ext_port;
@@ -220,7 +219,7 @@ static int activate_locked(const char *fn, int cid, int port)
         return ADL_RET_ERR_BAD_STATE;
     }
     oat_bearer_cfg cfg;
-    oat_bearer_config_parse(oat_cfg()->bearer, &cfg, NULL, 0);
+    oat_bearer_config_active(&cfg);
     c->state = CTX_ACTIVATING;
     c->ext_port = port;
     c->gen++;
@@ -445,7 +444,7 @@ s8 adl_gprsGetCidInformations(u8 Cid, adl_gprsInfosCid_t *Info)
         r = ADL_RET_ERR_BAD_STATE;
     } else {
         oat_bearer_cfg cfg;
-        oat_bearer_config_parse(oat_cfg()->bearer, &cfg, NULL, 0);
+        oat_bearer_config_active(&cfg);
         Info->LocalIP = oat_gprs_local_ip(Cid);
         Info->Gateway = 0x0A400001u | (u32)(Cid - 1) << 8;
         Info->DNS1 = ntohl(cfg.dns1);

@@ -10,9 +10,9 @@
 #include "adl/modem_internal.h"
 #include "adl/rtc_internal.h"
 #include "adl/services.h"
+#include "adl/adl_options.h"
 #include "core/calls.h"
 #include "core/clock.h"
-#include "core/config.h"
 #include "core/log.h"
 #include "core/timer.h"
 
@@ -348,7 +348,7 @@ static void cmd_cfun(int port, const oat_at_cmd *c)
         } else {
             reset_gap(c);
             if (modem_reg_stat == 0 && oat_sim_is_ready())
-                modem_reg_stat = oat_cfg()->creg_status;
+                modem_reg_stat = oat_adl_cfg()->creg_status;
         }
     }
     oat_modem_ok(port);
@@ -475,7 +475,7 @@ static void registered(void *arg)
     (void)arg;
     oat_at_lock();
     modem_reg_alarm = NULL;
-    modem_reg_stat = oat_cfg()->creg_status;
+    modem_reg_stat = oat_adl_cfg()->creg_status;
     announce_registration_locked();
     oat_gprs_set_attached(true);
     oat_at_unlock();

@@ -6,7 +6,7 @@
 #include "adl_CmdHandler.h"
 
 #include "adl/modem_internal.h"
-#include "core/config.h"
+#include "adl/adl_options.h"
 #include "core/log.h"
 
 #include <stdio.h>
@@ -30,7 +30,7 @@ static int nsettings;
 
 static void settings_path(char *buf, size_t size)
 {
-    snprintf(buf, size, "%s/" SETTINGS_FILE, oat_cfg()->flash_dir);
+    snprintf(buf, size, "%s/" SETTINGS_FILE, oat_adl_cfg()->flash_dir);
 }
 
 /* Written whole to a temporary file renamed over the old one: never half a file. */

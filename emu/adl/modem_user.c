@@ -5,7 +5,7 @@
 #include "adl_at.h"
 
 #include "adl/modem_internal.h"
-#include "core/config.h"
+#include "adl/adl_options.h"
 #include "core/log.h"
 
 #include <stdio.h>
@@ -67,7 +67,7 @@ static void entry_end(user_entry **cur, user_entry ***tail, const char *file, in
 
 void oat_modem_user_start(void)
 {
-    const char *file = oat_cfg()->modem_file;
+    const char *file = oat_adl_cfg()->modem_file;
     if (!file[0])
         return;
     FILE *f = fopen(file, "r");

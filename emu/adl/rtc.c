@@ -5,9 +5,9 @@
 
 #include "adl/rtc_internal.h"
 #include "adl/services.h"
+#include "adl/adl_options.h"
 #include "core/calls.h"
 #include "core/clock.h"
-#include "core/config.h"
 #include "core/log.h"
 
 #include <pthread.h>
@@ -41,7 +41,7 @@ static void rtc_set_now_us(int64_t us)
 
 void oat_rtc_start(void)
 {
-    int64_t start = oat_cfg()->rtc_start;
+    int64_t start = oat_adl_cfg()->rtc_start;
     if (start < 0) {
         struct timespec ts;
         clock_gettime(CLOCK_REALTIME, &ts);

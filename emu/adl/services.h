@@ -1,5 +1,5 @@
 /* services.h: how the module (emu/host/module.c) starts and stops the ADL services, and the
- * few internal entry points shared between ADL files. Each service reads oat_cfg() itself.
+ * few internal entry points shared between ADL files. Each service reads its options (adl_options.h) itself.
  * Stop hooks release everything the service holds so a module can boot again in-process. */
 #ifndef OAT_ADL_SERVICES_H
 #define OAT_ADL_SERVICES_H
@@ -26,15 +26,15 @@ void oat_trace_stop(void);
 void oat_err_raise(unsigned id, const char *text);
 void oat_err_stop(void);
 
-/* Flash objects (flash.c): directory from oat_cfg()->flash_dir, created if missing. Returns
+/* Flash objects (flash.c): directory from --flash-dir, created if missing. Returns
  * 0, or -1 with the reason in err when the directory cannot be created or written. */
 int oat_flash_start(char *err, size_t errlen);
 void oat_flash_stop(void);
 
-/* RTC (rtc.c): module time base from oat_cfg()->rtc_start or the host clock. */
+/* RTC (rtc.c): module time base from --rtc or the host clock. */
 void oat_rtc_start(void);
 
-/* AT service (at.c and friends) and modem/SIM model: port from oat_cfg()->at. */
+/* AT service (at.c and friends) and modem/SIM model: port from --at. */
 int oat_at_start(void);
 void oat_at_stop(void);
 void oat_sim_stop(void);

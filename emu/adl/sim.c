@@ -6,9 +6,9 @@
 
 #include "adl/at_internal.h"
 #include "adl/services.h"
+#include "adl/adl_options.h"
 #include "core/calls.h"
 #include "core/clock.h"
-#include "core/config.h"
 #include "core/log.h"
 #include "core/sched.h"
 #include "core/timer.h"
@@ -169,7 +169,7 @@ static void pin_stage(void *arg)
 void oat_sim_start(void)
 {
     pthread_mutex_lock(&sim_mu);
-    snprintf(sim_pin, sizeof sim_pin, "%s", oat_cfg()->sim_pin);
+    snprintf(sim_pin, sizeof sim_pin, "%s", oat_adl_cfg()->sim_pin);
     sim_pin_left = SIM_PIN_ATTEMPTS;
     sim_puk_left = SIM_PUK_ATTEMPTS;
     sim_state = ADL_SIM_STATE_INSERTED;

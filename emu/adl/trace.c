@@ -6,7 +6,7 @@
 
 #include "adl/services.h"
 #include "core/calls.h"
-#include "core/config.h"
+#include "core/core_options.h"
 #include "core/log.h"
 #include "core/sched.h"
 
@@ -42,7 +42,7 @@ static size_t trc_warned_cap;
 void oat_trace_start(void)
 {
     pthread_mutex_lock(&trc_lock);
-    trc_mask = oat_cfg()->trace_levels;
+    trc_mask = oat_core_cfg()->trace_levels;
     trc_element_count = 0;
     trc_warned_count = 0;
     trc_started = true;
@@ -149,7 +149,7 @@ static bool trc_shown(u32 lvl, u32 chan)
     char element[16];
     trc_element_of(chan, element);
     pthread_mutex_lock(&trc_lock);
-    u32 mask = trc_started ? trc_mask : oat_cfg()->trace_levels;
+    u32 mask = trc_started ? trc_mask : oat_core_cfg()->trace_levels;
     for (int i = 0; i < trc_element_count; i++) {
         if (trc_element_matches(trc_elements[i].name, element)) {
             mask = trc_elements[i].level_mask;
@@ -242,7 +242,7 @@ void adl_trcDump(u32 Level, u8 *buf, u16 len)
 u32 adl_trcLevGet(void)
 {
     pthread_mutex_lock(&trc_lock);
-    u32 mask = trc_started ? trc_mask : oat_cfg()->trace_levels;
+    u32 mask = trc_started ? trc_mask : oat_core_cfg()->trace_levels;
     pthread_mutex_unlock(&trc_lock);
     OAT_CALL_RET("adl_trcLevGet", mask, NULL, "%s", "");
     return mask;
@@ -308,7 +308,7 @@ s32 adl_trcGetCfg(adl_trcCfg_t *cfg)
         return ADL_RET_ERR_PARAM;
     }
     pthread_mutex_lock(&trc_lock);
-    u32 mask = trc_started ? trc_mask : oat_cfg()->trace_levels;
+    u32 mask = trc_started ? trc_mask : oat_core_cfg()->trace_levels;
     for (int i = 0; i < trc_element_count; i++) {
         if (trc_element_matches(trc_elements[i].name, cfg->name)) {
             mask = trc_elements[i].level_mask;

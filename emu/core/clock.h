@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#define OAT_MS_PER_HOUR 3600000u
+
 void oat_clock_init(bool is_virtual);
 bool oat_clock_is_virtual(void);
 int64_t oat_now_us(void);                 /* emulated µs since the module booted */

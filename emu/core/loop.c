@@ -3,7 +3,9 @@
  * the module is idle. It never runs application code: it only posts events to tasks. */
 #include "core/loop.h"
 #include "core/clock.h"
+#include "core/core_options.h"
 #include "core/sched.h"
+#include "core/lock_check.h"
 #include "core/timer.h"
 
 #include <errno.h>
@@ -41,7 +43,7 @@ static _Atomic int wake_fd = -1;
 /* The time lock: one thread at a time fires alarms and moves virtual time (the loop each
  * turn, or an idle task in oat_loop_advance_idle). Taken with no other lock held. */
 static pthread_mutex_t time_mu = PTHREAD_MUTEX_INITIALIZER;
-/* OATEMU_SLOW_TIME=1: every virtual-time step goes through the loop thread (the hand-off
+/* --slow-time (OATEMU_SLOW_TIME=1): every virtual-time step goes through the loop thread (the hand-off
  * path, kept to compare with it); read at each loop start. */
 static bool slow_time;
 /* The thread is firing alarms in oat_loop_advance_idle: it wakes no loop, since it looks at
@@ -75,10 +77,10 @@ bool oat_loop_is_current(void)
 
 int oat_io_add(int fd, short events, oat_io_fn fn, void *arg)
 {
-    pthread_mutex_lock(&loop_mu);
+    OAT_LOCK(&loop_mu, LOOP);
     for (size_t i = 0; i < watcher_len; i++) {
         if (watchers[i].fd == fd) {
-            pthread_mutex_unlock(&loop_mu);
+            OAT_UNLOCK(&loop_mu, LOOP);
             return -1;
         }
     }
@@ -86,31 +88,31 @@ int oat_io_add(int fd, short events, oat_io_fn fn, void *arg)
         size_t cap = watcher_cap ? watcher_cap * 2 : 16;
         watcher *grown = realloc(watchers, cap * sizeof *watchers);
         if (!grown) {
-            pthread_mutex_unlock(&loop_mu);
+            OAT_UNLOCK(&loop_mu, LOOP);
             return -1;
         }
         watchers = grown;
         watcher_cap = cap;
     }
     watchers[watcher_len++] = (watcher){ fd, events, fn, arg };
-    pthread_mutex_unlock(&loop_mu);
+    OAT_UNLOCK(&loop_mu, LOOP);
     oat_loop_wakeup();
     return 0;
 }
 
 void oat_io_set_events(int fd, short events)
 {
-    pthread_mutex_lock(&loop_mu);
+    OAT_LOCK(&loop_mu, LOOP);
     for (size_t i = 0; i < watcher_len; i++)
         if (watchers[i].fd == fd)
             watchers[i].events = events;
-    pthread_mutex_unlock(&loop_mu);
+    OAT_UNLOCK(&loop_mu, LOOP);
     oat_loop_wakeup();
 }
 
 void oat_io_del(int fd)
 {
-    pthread_mutex_lock(&loop_mu);
+    OAT_LOCK(&loop_mu, LOOP);
     for (size_t i = 0; i < watcher_len; i++) {
         if (watchers[i].fd == fd) {
             watchers[i] = watchers[--watcher_len];
@@ -120,14 +122,14 @@ void oat_io_del(int fd)
     /* A callback may be running for fd right now: wait for the dispatch round to end. */
     while (dispatching && loop_running && !oat_loop_is_current())
         pthread_cond_wait(&loop_cv, &loop_mu);
-    pthread_mutex_unlock(&loop_mu);
+    OAT_UNLOCK(&loop_mu, LOOP);
 }
 
 void oat_io_pending_add(int delta)
 {
-    pthread_mutex_lock(&loop_mu);
+    OAT_LOCK(&loop_mu, LOOP);
     pending_io += delta;
-    pthread_mutex_unlock(&loop_mu);
+    OAT_UNLOCK(&loop_mu, LOOP);
     oat_loop_wakeup();
 }
 
@@ -137,86 +139,87 @@ void oat_loop_call(void (*fn)(void *arg), void *arg)
     if (!c)
         return;
     *c = (loop_call){ fn, arg, NULL };
-    pthread_mutex_lock(&loop_mu);
+    OAT_LOCK(&loop_mu, LOOP);
     if (calls_tail)
         calls_tail->next = c;
     else
         calls_head = c;
     calls_tail = c;
-    pthread_mutex_unlock(&loop_mu);
+    OAT_UNLOCK(&loop_mu, LOOP);
     oat_loop_wakeup();
 }
 
 void oat_loop_set_limit(int64_t limit_us)
 {
-    pthread_mutex_lock(&loop_mu);
+    OAT_LOCK(&loop_mu, LOOP);
     clock_limit = limit_us < end_us ? limit_us : end_us;
-    pthread_mutex_unlock(&loop_mu);
+    OAT_UNLOCK(&loop_mu, LOOP);
     oat_loop_wakeup();
 }
 
 void oat_loop_end_at(int64_t at_us)
 {
-    pthread_mutex_lock(&loop_mu);
+    OAT_LOCK(&loop_mu, LOOP);
     end_us = at_us;
     if (oat_clock_is_virtual() && at_us < clock_limit)
         clock_limit = at_us;
-    pthread_mutex_unlock(&loop_mu);
+    OAT_UNLOCK(&loop_mu, LOOP);
     oat_loop_wakeup();
 }
 
 bool oat_loop_wait_settled(void)
 {
-    pthread_mutex_lock(&loop_mu);
+    OAT_LOCK(&loop_mu, LOOP);
     uint64_t ticket = ++settle_asked;
-    pthread_mutex_unlock(&loop_mu);
+    OAT_UNLOCK(&loop_mu, LOOP);
     oat_loop_wakeup();
-    pthread_mutex_lock(&loop_mu);
+    OAT_LOCK(&loop_mu, LOOP);
     while (!stop_requested && settle_done < ticket)
         pthread_cond_wait(&loop_cv, &loop_mu);
     bool ok = !stop_requested;
-    pthread_mutex_unlock(&loop_mu);
+    OAT_UNLOCK(&loop_mu, LOOP);
     return ok;
 }
 
 void oat_loop_request_stop(int exit_code)
 {
-    pthread_mutex_lock(&loop_mu);
+    OAT_LOCK(&loop_mu, LOOP);
     if (!stop_requested) {
         stop_requested = true;
         stop_code = exit_code;
     }
     pthread_cond_broadcast(&loop_cv);
-    pthread_mutex_unlock(&loop_mu);
+    OAT_UNLOCK(&loop_mu, LOOP);
     oat_loop_wakeup();
 }
 
 bool oat_loop_stop_requested(void)
 {
-    pthread_mutex_lock(&loop_mu);
+    OAT_LOCK(&loop_mu, LOOP);
     bool s = stop_requested;
-    pthread_mutex_unlock(&loop_mu);
+    OAT_UNLOCK(&loop_mu, LOOP);
     return s;
 }
 
 int oat_loop_wait_stop(void)
 {
-    pthread_mutex_lock(&loop_mu);
+    OAT_LOCK(&loop_mu, LOOP);
     while (!stop_requested)
         pthread_cond_wait(&loop_cv, &loop_mu);
     int code = stop_code;
-    pthread_mutex_unlock(&loop_mu);
+    OAT_UNLOCK(&loop_mu, LOOP);
     return code;
 }
 
 static void run_calls(void)
 {
-    pthread_mutex_lock(&loop_mu);
+    OAT_LOCK(&loop_mu, LOOP);
     loop_call *c = calls_head;
     calls_head = calls_tail = NULL;
-    pthread_mutex_unlock(&loop_mu);
+    OAT_UNLOCK(&loop_mu, LOOP);
     while (c) {
         loop_call *next = c->next;
+        OAT_ASSERT_NO_CORE_LOCK("a loop call");
         c->fn(c->arg);
         free(c);
         c = next;
@@ -239,14 +242,14 @@ static int64_t waits[MAX_WAITS];
 int oat_io_wait_begin(int64_t real_us)
 {
     int64_t until = oat_clock_host_us() + real_us;
-    pthread_mutex_lock(&loop_mu);
+    OAT_LOCK(&loop_mu, LOOP);
     int token = -1;
     for (int i = 0; i < MAX_WAITS && token < 0; i++)
         if (waits[i] == 0)
             token = i;
     if (token >= 0)
         waits[token] = until;
-    pthread_mutex_unlock(&loop_mu);
+    OAT_UNLOCK(&loop_mu, LOOP);
     return token;
 }
 
@@ -254,9 +257,9 @@ void oat_io_wait_end(int token)
 {
     if (token < 0 || token >= MAX_WAITS)
         return;
-    pthread_mutex_lock(&loop_mu);
+    OAT_LOCK(&loop_mu, LOOP);
     waits[token] = 0;
-    pthread_mutex_unlock(&loop_mu);
+    OAT_UNLOCK(&loop_mu, LOOP);
     oat_loop_wakeup();
 }
 
@@ -272,30 +275,30 @@ static int64_t waits_left(int64_t now)
 
 void oat_io_hold_end(void)
 {
-    pthread_mutex_lock(&loop_mu);
+    OAT_LOCK(&loop_mu, LOOP);
     hold_until = 0;
-    pthread_mutex_unlock(&loop_mu);
+    OAT_UNLOCK(&loop_mu, LOOP);
     oat_loop_wakeup();
 }
 
 void oat_io_hold(int64_t real_us)
 {
     int64_t until = oat_clock_host_us() + real_us;
-    pthread_mutex_lock(&loop_mu);
+    OAT_LOCK(&loop_mu, LOOP);
     if (until > hold_until)
         hold_until = until;
-    pthread_mutex_unlock(&loop_mu);
+    OAT_UNLOCK(&loop_mu, LOOP);
 }
 
 /* Nothing can happen before an alarm or host I/O: wake who waits for a settle asked by then. */
 static void mark_settled(uint64_t asked)
 {
-    pthread_mutex_lock(&loop_mu);
+    OAT_LOCK(&loop_mu, LOOP);
     if (settle_done < asked) {
         settle_done = asked;
         pthread_cond_broadcast(&loop_cv);
     }
-    pthread_mutex_unlock(&loop_mu);
+    OAT_UNLOCK(&loop_mu, LOOP);
 }
 
 /* The clock is held for host traffic: instead of jumping to next (the next alarm, or the
@@ -323,7 +326,7 @@ static int follow_host_time(int64_t now, int64_t next, int64_t host_now, int64_t
  * to the limit). Returns the poll timeout: 0 to turn again at once, -1 to wait for I/O. */
 static int virtual_step(void)
 {
-    pthread_mutex_lock(&loop_mu);
+    OAT_LOCK(&loop_mu, LOOP);
     bool host_busy = pending_io > 0 || calls_head != NULL;
     int64_t limit = clock_limit;
     uint64_t asked = settle_asked;   /* read with the limit: a settle asked later waits */
@@ -332,7 +335,7 @@ static int virtual_step(void)
     int64_t wait_left = waits_left(host_now);
     if (wait_left > hold_left)
         hold_left = wait_left;
-    pthread_mutex_unlock(&loop_mu);
+    OAT_UNLOCK(&loop_mu, LOOP);
     if (host_busy || !oat_sched_idle())
         return -1;
     int64_t now = oat_now_us();
@@ -368,15 +371,15 @@ static bool watching_host(void)
 
 bool oat_loop_advance_idle(void)
 {
-    if (!oat_clock_is_virtual() || pthread_mutex_trylock(&time_mu) != 0)
+    if (!oat_clock_is_virtual() || OAT_TRYLOCK(&time_mu, TIME) != 0)
         return false;
-    pthread_mutex_lock(&loop_mu);
+    OAT_LOCK(&loop_mu, LOOP);
     int64_t host_now = oat_clock_host_us();
     bool may = loop_running && !slow_time && !stop_requested && pending_io == 0 &&
                calls_head == NULL && hold_until <= host_now && waits_left(host_now) == 0 &&
                !watching_host();
     int64_t limit = clock_limit;
-    pthread_mutex_unlock(&loop_mu);
+    OAT_UNLOCK(&loop_mu, LOOP);
     int64_t next = may ? oat_alarm_next_due() : INT64_MAX;
     bool moved = next != INT64_MAX && next <= limit;
     if (moved) {
@@ -385,7 +388,7 @@ bool oat_loop_advance_idle(void)
         oat_alarm_fire_due(next);
         advancing = false;
     }
-    pthread_mutex_unlock(&time_mu);
+    OAT_UNLOCK(&time_mu, TIME);
     return moved;
 }
 
@@ -393,10 +396,10 @@ bool oat_loop_advance_idle(void)
  * with every task idle and no host I/O pending (a settle never moves real time). */
 static int real_timeout(void)
 {
-    pthread_mutex_lock(&loop_mu);
+    OAT_LOCK(&loop_mu, LOOP);
     bool host_busy = pending_io > 0 || calls_head != NULL;
     uint64_t asked = settle_asked;
-    pthread_mutex_unlock(&loop_mu);
+    OAT_UNLOCK(&loop_mu, LOOP);
     int64_t next = oat_alarm_next_due();
     if (oat_now_us() > end_us) {
         oat_loop_request_stop(0);
@@ -417,12 +420,13 @@ static void dispatch(struct pollfd *pfds, size_t n)
     for (size_t i = 1; i < n; i++) {
         if (!pfds[i].revents)
             continue;
-        pthread_mutex_lock(&loop_mu);
+        OAT_LOCK(&loop_mu, LOOP);
         watcher w = { -1, 0, NULL, NULL };
         for (size_t j = 0; j < watcher_len; j++)
             if (watchers[j].fd == pfds[i].fd)
                 w = watchers[j];
-        pthread_mutex_unlock(&loop_mu);
+        OAT_UNLOCK(&loop_mu, LOOP);
+        OAT_ASSERT_NO_CORE_LOCK("an I/O callback");
         if (w.fn)
             w.fn(w.fd, pfds[i].revents, w.arg);
     }
@@ -446,11 +450,11 @@ static void *loop_main(void *arg)
         run_calls();
         if (oat_loop_stop_requested())
             break;
-        pthread_mutex_lock(&time_mu);
+        OAT_LOCK(&time_mu, TIME);
         oat_alarm_fire_due(oat_now_us());
         int timeout = oat_clock_is_virtual() ? virtual_step() : real_timeout();
-        pthread_mutex_unlock(&time_mu);
-        pthread_mutex_lock(&loop_mu);
+        OAT_UNLOCK(&time_mu, TIME);
+        OAT_LOCK(&loop_mu, LOOP);
         size_t n = watcher_len + 1;
         if (n > pfd_cap) {
             struct pollfd *grown = realloc(pfds, n * sizeof *pfds);
@@ -467,7 +471,7 @@ static void *loop_main(void *arg)
         for (size_t i = 1; i < n; i++)
             pfds[i] = (struct pollfd){ watchers[i - 1].events ? watchers[i - 1].fd : -1,
                                        watchers[i - 1].events, 0 };
-        pthread_mutex_unlock(&loop_mu);
+        OAT_UNLOCK(&loop_mu, LOOP);
         int r = poll(pfds, n, timeout);
         if (r < 0 && errno != EINTR)
             break;
@@ -475,14 +479,14 @@ static void *loop_main(void *arg)
             continue;
         if (pfds[0].revents)
             drain_wakeups();
-        pthread_mutex_lock(&loop_mu);
+        OAT_LOCK(&loop_mu, LOOP);
         dispatching = true;
-        pthread_mutex_unlock(&loop_mu);
+        OAT_UNLOCK(&loop_mu, LOOP);
         dispatch(pfds, n);
-        pthread_mutex_lock(&loop_mu);
+        OAT_LOCK(&loop_mu, LOOP);
         dispatching = false;
         pthread_cond_broadcast(&loop_cv);
-        pthread_mutex_unlock(&loop_mu);
+        OAT_UNLOCK(&loop_mu, LOOP);
     }
     free(pfds);
     return NULL;
@@ -505,21 +509,20 @@ int oat_loop_start(void)
     clock_limit = oat_clock_is_virtual() ? 0 : INT64_MAX;
     end_us = INT64_MAX;
     settle_asked = settle_done = 0;
-    const char *slow = getenv("OATEMU_SLOW_TIME");
-    slow_time = slow && strcmp(slow, "0") != 0;
+    slow_time = oat_core_cfg()->slow_time;
     if (pthread_create(&loop_thread, NULL, loop_main, NULL) != 0)
         return -1;
-    pthread_mutex_lock(&loop_mu);
+    OAT_LOCK(&loop_mu, LOOP);
     loop_running = true;
-    pthread_mutex_unlock(&loop_mu);
+    OAT_UNLOCK(&loop_mu, LOOP);
     return 0;
 }
 
 bool oat_loop_running(void)
 {
-    pthread_mutex_lock(&loop_mu);
+    OAT_LOCK(&loop_mu, LOOP);
     bool running = loop_running;
-    pthread_mutex_unlock(&loop_mu);
+    OAT_UNLOCK(&loop_mu, LOOP);
     return running;
 }
 
@@ -529,9 +532,9 @@ void oat_loop_join(void)
         return;
     oat_loop_request_stop(0);
     pthread_join(loop_thread, NULL);
-    pthread_mutex_lock(&loop_mu);
+    OAT_LOCK(&loop_mu, LOOP);
     loop_running = false;
-    pthread_mutex_unlock(&loop_mu);
+    OAT_UNLOCK(&loop_mu, LOOP);
     run_calls();
     free(watchers);
     watchers = NULL;

@@ -45,7 +45,7 @@ bool oat_loop_wait_settled(void);
 /* Virtual time without hand-offs: a task thread holding the CPU, with no task left to run,
  * moves the clock to the next due alarm and fires what is due there itself, when nothing
  * else could happen first (no host work pending, no host descriptor watched, no loop call
- * queued, no stop, the alarm within the limit; not with OATEMU_SLOW_TIME=1). Returns true
+ * queued, no stop, the alarm within the limit; not with --slow-time). Returns true
  * if it did; false leaves time to the loop thread. Called with no core lock held. */
 bool oat_loop_advance_idle(void);
 

@@ -3,6 +3,7 @@
  * in the order they were posted. Never calls application code except queued event fns. */
 #include "core/sched.h"
 #include "core/loop.h"
+#include "core/lock_check.h"
 #include "core/timer.h"
 
 #include <pthread.h>
@@ -28,7 +29,8 @@ struct oat_task {
     bool started;
     pthread_cond_t cv;
     oat_event *head, *tail;
-    oat_event *running;   /* the event whose handler runs now (freed if the task ends in it) */
+    oat_event *closing, *closing_tail;   /* the closing list: run at the closing pass */
+    oat_event *running;   /* the event or closing callback running (freed if the task ends in it) */
     bool blocked;      /* inside oat_task_block, waiting for its condition */
     bool (*ready)(void *arg);
     void *ready_arg;
@@ -53,7 +55,7 @@ static void sched_pick(void)
     oat_task *best = NULL;
     for (int i = 0; i < task_count; i++) {
         oat_task *t = tasks[i];
-        bool runnable = t->resume || (t->head && !t->blocked);
+        bool runnable = t->resume || ((t->head || t->closing) && !t->blocked);
         if (runnable && (!best || t->priority > best->priority))
             best = t;
     }
@@ -67,14 +69,14 @@ static void sched_pick(void)
 
 oat_task *oat_task_create(const char *name, int priority, size_t stack_bytes)
 {
-    pthread_mutex_lock(&sched_mu);
+    OAT_LOCK(&sched_mu, SCHED);
     if (task_count == MAX_TASKS) {
-        pthread_mutex_unlock(&sched_mu);
+        OAT_UNLOCK(&sched_mu, SCHED);
         return NULL;
     }
     oat_task *t = calloc(1, sizeof *t);
     if (!t) {
-        pthread_mutex_unlock(&sched_mu);
+        OAT_UNLOCK(&sched_mu, SCHED);
         return NULL;
     }
     snprintf(t->name, sizeof t->name, "%s", name && *name ? name : "task");
@@ -83,8 +85,35 @@ oat_task *oat_task_create(const char *name, int priority, size_t stack_bytes)
     t->stack_bytes = stack_bytes < MIN_STACK_BYTES ? MIN_STACK_BYTES : stack_bytes;
     pthread_cond_init(&t->cv, NULL);
     tasks[task_count++] = t;
-    pthread_mutex_unlock(&sched_mu);
+    OAT_UNLOCK(&sched_mu, SCHED);
     return t;
+}
+
+/* With sched_mu held: append ev to the list head..tail. */
+static void list_append(oat_event **head, oat_event **tail, oat_event *ev)
+{
+    if (*tail)
+        (*tail)->next = ev;
+    else
+        *head = ev;
+    *tail = ev;
+}
+
+int oat_task_defer_close(oat_task *t, oat_event_fn fn, void *arg, oat_event_fn drop)
+{
+    oat_event *ev = t ? malloc(sizeof *ev) : NULL;
+    if (!ev) {
+        if (drop)
+            drop(arg);
+        return -1;
+    }
+    *ev = (oat_event){ fn, drop, arg, NULL };
+    OAT_LOCK(&sched_mu, SCHED);
+    list_append(&t->closing, &t->closing_tail, ev);   /* accepted while stopping: the
+                                                        * stop pass drops it */
+    sched_pick();
+    OAT_UNLOCK(&sched_mu, SCHED);
+    return 0;
 }
 
 int oat_post(oat_task *t, oat_event_fn fn, void *arg, oat_event_fn drop)
@@ -96,21 +125,17 @@ int oat_post(oat_task *t, oat_event_fn fn, void *arg, oat_event_fn drop)
         return -1;
     }
     *ev = (oat_event){ fn, drop, arg, NULL };
-    pthread_mutex_lock(&sched_mu);
+    OAT_LOCK(&sched_mu, SCHED);
     if (stopping) {
-        pthread_mutex_unlock(&sched_mu);
+        OAT_UNLOCK(&sched_mu, SCHED);
         if (drop)
             drop(arg);
         free(ev);
         return -1;
     }
-    if (t->tail)
-        t->tail->next = ev;
-    else
-        t->head = ev;
-    t->tail = ev;
+    list_append(&t->head, &t->tail, ev);
     sched_pick();
-    pthread_mutex_unlock(&sched_mu);
+    OAT_UNLOCK(&sched_mu, SCHED);
     return 0;
 }
 
@@ -121,10 +146,32 @@ static bool work_waiting(void)
     for (int i = 0; i < task_count; i++) {
         oat_task *t = tasks[i];
         bool waking = t->blocked && (t->timed_out || t->ready(t->ready_arg));
-        if (t->resume || waking || (t->head && !t->blocked))
+        if (t->resume || waking || ((t->head || t->closing) && !t->blocked))
             return true;
     }
     return false;
+}
+
+/* With sched_mu held and the CPU: the closing pass, the one point of the task's cycle where
+ * closing callbacks (channel finalizers) run: after the handler of the cycle returned, on the
+ * task's thread, with no lock held, in the order they were deferred. A callback deferring
+ * another (an outer channel's end after its inner's) has it run in the same pass. */
+static void closing_pass(oat_task *t)
+{
+    while (t->closing) {
+        oat_event *ev = t->closing;
+        t->closing = ev->next;
+        if (!t->closing)
+            t->closing_tail = NULL;
+        t->running = ev;   /* freed by oat_task_block if the module stops inside it */
+        OAT_UNLOCK(&sched_mu, SCHED);
+        OAT_ASSERT_NO_CORE_LOCK("a closing callback");
+        ev->fn(ev->arg);
+        t->running = NULL;
+        free(ev);
+        OAT_LOCK(&sched_mu, SCHED);
+        events_run++;
+    }
 }
 
 static void *task_main(void *arg)
@@ -135,49 +182,53 @@ static void *task_main(void *arg)
     memcpy(thread_name, t->name, sizeof thread_name - 1);
     thread_name[sizeof thread_name - 1] = '\0';
     pthread_setname_np(pthread_self(), thread_name);
-    pthread_mutex_lock(&sched_mu);
+    OAT_LOCK(&sched_mu, SCHED);
     for (;;) {
         while (!stopping && cpu_owner != t)
             pthread_cond_wait(&t->cv, &sched_mu);
         if (stopping)
             break;
         oat_event *ev = t->head;
-        t->head = ev->next;
-        if (!t->head)
-            t->tail = NULL;
-        t->running = ev;
-        pthread_mutex_unlock(&sched_mu);
-        ev->fn(ev->arg);
-        t->running = NULL;
-        free(ev);
-        pthread_mutex_lock(&sched_mu);
+        if (ev) {
+            t->head = ev->next;
+            if (!t->head)
+                t->tail = NULL;
+            t->running = ev;
+            OAT_UNLOCK(&sched_mu, SCHED);
+            OAT_ASSERT_NO_CORE_LOCK("an event handler");
+            ev->fn(ev->arg);
+            t->running = NULL;
+            free(ev);
+            OAT_LOCK(&sched_mu, SCHED);
+            events_run++;
+        }
+        closing_pass(t);
         cpu_owner = NULL;
-        events_run++;
         pthread_cond_broadcast(&activity_cv);
         /* Nothing left to run anywhere: keep the CPU and move virtual time here, so the
          * events it brings (often for this task) run without waking another thread. */
         while (!stopping && !work_waiting()) {
             cpu_owner = t;
-            pthread_mutex_unlock(&sched_mu);
+            OAT_UNLOCK(&sched_mu, SCHED);
             bool moved = oat_loop_advance_idle();
-            pthread_mutex_lock(&sched_mu);
+            OAT_LOCK(&sched_mu, SCHED);
             cpu_owner = NULL;
             if (!moved)
                 break;
         }
         sched_pick();
     }
-    pthread_mutex_unlock(&sched_mu);
+    OAT_UNLOCK(&sched_mu, SCHED);
     return NULL;
 }
 
 static void block_timeout(void *arg)
 {
     oat_task *t = arg;
-    pthread_mutex_lock(&sched_mu);
+    OAT_LOCK(&sched_mu, SCHED);
     t->timed_out = true;
     pthread_cond_signal(&t->cv);
-    pthread_mutex_unlock(&sched_mu);
+    OAT_UNLOCK(&sched_mu, SCHED);
 }
 
 int oat_task_block(bool (*ready)(void *arg), void *arg, int64_t deadline_us)
@@ -185,7 +236,7 @@ int oat_task_block(bool (*ready)(void *arg), void *arg, int64_t deadline_us)
     oat_task *t = self;
     if (!t)
         return -1;
-    pthread_mutex_lock(&sched_mu);
+    OAT_LOCK(&sched_mu, SCHED);
     t->blocked = true;
     t->timed_out = false;
     t->ready = ready;
@@ -203,7 +254,7 @@ int oat_task_block(bool (*ready)(void *arg), void *arg, int64_t deadline_us)
         pthread_cond_wait(&t->cv, &sched_mu);
     t->resume = false;
     bool end = stopping;
-    pthread_mutex_unlock(&sched_mu);
+    OAT_UNLOCK(&sched_mu, SCHED);
     if (alarm)
         oat_alarm_cancel(alarm);
     if (end) {                  /* the module stops: the handler never returns */
@@ -216,12 +267,12 @@ int oat_task_block(bool (*ready)(void *arg), void *arg, int64_t deadline_us)
 
 void oat_sched_lock(void)
 {
-    pthread_mutex_lock(&sched_mu);
+    OAT_LOCK(&sched_mu, SCHED);
 }
 
 void oat_sched_unlock(void)
 {
-    pthread_mutex_unlock(&sched_mu);
+    OAT_UNLOCK(&sched_mu, SCHED);
 }
 
 void oat_sched_wake_blocked(void)
@@ -233,9 +284,9 @@ void oat_sched_wake_blocked(void)
 
 bool oat_sched_idle(void)
 {
-    pthread_mutex_lock(&sched_mu);
+    OAT_LOCK(&sched_mu, SCHED);
     bool idle = cpu_owner == NULL && !work_waiting();
-    pthread_mutex_unlock(&sched_mu);
+    OAT_UNLOCK(&sched_mu, SCHED);
     return idle;
 }
 
@@ -276,7 +327,7 @@ int oat_task_count(void)
 
 void oat_sched_start(void)
 {
-    pthread_mutex_lock(&sched_mu);
+    OAT_LOCK(&sched_mu, SCHED);
     stopping = false;
     for (int i = 0; i < task_count; i++) {
         oat_task *t = tasks[i];
@@ -288,39 +339,60 @@ void oat_sched_start(void)
         t->started = pthread_create(&t->thread, &attr, task_main, t) == 0;
         pthread_attr_destroy(&attr);
     }
-    pthread_mutex_unlock(&sched_mu);
+    OAT_UNLOCK(&sched_mu, SCHED);
 }
 
-void oat_sched_stop(void)
+/* With sched_mu held: move every task's queued events, then its closing list, to *left. */
+static void take_left(oat_event **left)
 {
-    pthread_mutex_lock(&sched_mu);
-    stopping = true;
-    for (int i = 0; i < task_count; i++)
-        pthread_cond_broadcast(&tasks[i]->cv);
-    pthread_mutex_unlock(&sched_mu);
-    for (int i = 0; i < task_count; i++)
-        if (tasks[i]->started)
-            pthread_join(tasks[i]->thread, NULL);
-    /* The events still queued are dropped with sched_mu released: a drop may release the
-     * last reference of a channel, whose finalizer posts (and is refused: stopping). */
-    pthread_mutex_lock(&sched_mu);
-    oat_event *left = NULL, **end = &left;
+    oat_event **end = left;
     for (int i = 0; i < task_count; i++) {
         oat_task *t = tasks[i];
         *end = t->head;
         if (t->head)
             end = &t->tail->next;
-        t->head = t->tail = NULL;
+        *end = t->closing;
+        if (t->closing)
+            end = &t->closing_tail->next;
+        t->head = t->tail = t->closing = t->closing_tail = NULL;
     }
-    pthread_mutex_unlock(&sched_mu);
-    while (left) {
-        oat_event *ev = left;
-        left = ev->next;
-        if (ev->drop)
-            ev->drop(ev->arg);
-        free(ev);
+}
+
+/* The stop pass, after every task thread ended: the drop of every event still queued and of
+ * every closing callback, with no lock held, each once. A drop may defer a closing callback
+ * (the last reference of a channel with a finalizer): its drop runs in a further round. */
+static void stop_pass(void)
+{
+    for (;;) {
+        oat_event *left = NULL;
+        OAT_LOCK(&sched_mu, SCHED);
+        take_left(&left);
+        OAT_UNLOCK(&sched_mu, SCHED);
+        if (!left)
+            return;
+        while (left) {
+            oat_event *ev = left;
+            left = ev->next;
+            OAT_ASSERT_NO_CORE_LOCK("a drop at module stop");
+            if (ev->drop)
+                ev->drop(ev->arg);
+            free(ev);
+        }
     }
-    pthread_mutex_lock(&sched_mu);
+}
+
+void oat_sched_stop(void)
+{
+    OAT_LOCK(&sched_mu, SCHED);
+    stopping = true;
+    for (int i = 0; i < task_count; i++)
+        pthread_cond_broadcast(&tasks[i]->cv);
+    OAT_UNLOCK(&sched_mu, SCHED);
+    for (int i = 0; i < task_count; i++)
+        if (tasks[i]->started)
+            pthread_join(tasks[i]->thread, NULL);
+    stop_pass();
+    OAT_LOCK(&sched_mu, SCHED);
     for (int i = 0; i < task_count; i++) {
         pthread_cond_destroy(&tasks[i]->cv);
         free(tasks[i]);
@@ -329,24 +401,24 @@ void oat_sched_stop(void)
     task_count = 0;
     cpu_owner = NULL;
     stopping = false;
-    pthread_mutex_unlock(&sched_mu);
+    OAT_UNLOCK(&sched_mu, SCHED);
 }
 
 uint64_t oat_sched_events_run(void)
 {
-    pthread_mutex_lock(&sched_mu);
+    OAT_LOCK(&sched_mu, SCHED);
     uint64_t n = events_run;
-    pthread_mutex_unlock(&sched_mu);
+    OAT_UNLOCK(&sched_mu, SCHED);
     return n;
 }
 
 bool oat_sched_wait_events(uint64_t seen, const struct timespec *real_deadline)
 {
-    pthread_mutex_lock(&sched_mu);
+    OAT_LOCK(&sched_mu, SCHED);
     int rc = 0;
     while (events_run == seen && rc == 0)
         rc = pthread_cond_timedwait(&activity_cv, &sched_mu, real_deadline);
     bool more = events_run != seen;
-    pthread_mutex_unlock(&sched_mu);
+    OAT_UNLOCK(&sched_mu, SCHED);
     return more;
 }

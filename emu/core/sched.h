@@ -21,6 +21,15 @@ oat_task *oat_task_create(const char *name, int priority, size_t stack_bytes);
  * Returns 0, or -1 when the event was refused (drop has then run). */
 int oat_post(oat_task *t, oat_event_fn fn, void *arg, oat_event_fn drop);
 
+/* Defer fn(arg) to the task's closing pass: it runs on the task's thread holding the CPU and
+ * no lock, after the handler running now returns (or, when the task is idle, as its next
+ * step), before the task's next event; callbacks deferred to one task run in the order they
+ * were deferred. Callable from any thread, with any lock. At module stop drop(arg) runs
+ * instead, on the stopping thread with no lock, after every task thread ended (drop may be
+ * NULL). No task or no memory: drop(arg) runs now and -1 is returned. Channel finalizers
+ * run here (libuv's closing-handles pass is the model). */
+int oat_task_defer_close(oat_task *t, oat_event_fn fn, void *arg, oat_event_fn drop);
+
 /* The task running the caller, or NULL on a non-task thread (the I/O loop, a test). */
 oat_task *oat_task_current(void);
 /* The task owning ADL processing: the first row of adl_InitTasks[] (or adl_main's task). */

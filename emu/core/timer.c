@@ -2,6 +2,7 @@
  * creation order, so runs are deterministic). Handles are never-reused ids disguised as
  * pointers: cancelling a stale handle is harmless. Never runs application code. */
 #include "core/timer.h"
+#include "core/lock_check.h"
 #include "core/loop.h"
 
 #include <pthread.h>
@@ -92,6 +93,7 @@ bool oat_alarm_cancel(oat_alarm *a)
     uint64_t id = (uint64_t)(uintptr_t)a;
     if (!id)
         return false;
+    OAT_ASSERT_NOT_HELD(SCHED);   /* it may wait for a fire(), which posts (sched_mu) */
     pthread_mutex_lock(&alarm_mu);
     for (size_t i = 0; i < heap_len; i++) {
         if (heap[i].id == id) {

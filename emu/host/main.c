@@ -3,6 +3,7 @@
  * runs one module until it stops, and exits with the module's code. */
 #include "host/entry.h"
 #include "host/module.h"
+#include "host/options.h"
 #include "core/config.h"
 #include "core/loop.h"
 
@@ -56,10 +57,11 @@ int main(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
     const char *app = strrchr(argv[0], '/');
     app = app ? app + 1 : argv[0];
-    oat_config cfg;
-    oat_config_defaults(&cfg, app);
+    if (oat_options_register_all() != 0)
+        return 2;
+    oat_config_defaults(app);
     char err[512];
-    int rc = oat_config_load(&cfg, argc, argv, err, sizeof err);
+    int rc = oat_config_load(argc, argv, err, sizeof err);
     if (rc == 1)
         return 0;
     if (rc < 0) {
@@ -71,7 +73,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "%s: both adl_InitTasks[] and adl_main() are defined; the task table "
                 "is used (the module forbids declaring both)\n", app);
     block_stop_signals();
-    rc = oat_module_start(&cfg, &boot, err, sizeof err);
+    rc = oat_module_start(&boot, err, sizeof err);
     if (rc == OAT_MODULE_BAD_CONFIG) {
         fprintf(stderr, "%s: %s\n", app, err);
         return 2;

@@ -4,9 +4,12 @@
 #include "host/module.h"
 #include "host/boot.h"
 #include "adl/services.h"
+#include "adl/adl_options.h"
 #include "wip/wip_internal.h"
+#include "wip/pcap.h"
 #include "core/calls.h"
 #include "core/clock.h"
+#include "core/core_options.h"
 #include "core/log.h"
 #include "core/loop.h"
 #include "core/sched.h"
@@ -23,7 +26,7 @@ static bool module_up;
  * reports ADL_INIT_REBOOT_FROM_EXCEPTION as the module does after such a reset. */
 static void reset_marker_path(char *buf, size_t size)
 {
-    snprintf(buf, size, "%s/.oatemu-reset", oat_cfg()->flash_dir);
+    snprintf(buf, size, "%s/.oatemu-reset", oat_adl_cfg()->flash_dir);
 }
 
 static adl_InitType_e take_boot_reason(void)
@@ -44,15 +47,17 @@ static void leave_reset_marker(void)
         fclose(f);
 }
 
-int oat_module_start(const oat_config *cfg, const oat_boot *boot, char *err, size_t errlen)
+int oat_module_start(const oat_boot *boot, char *err, size_t errlen)
 {
-    oat_config_activate(cfg);
+    const oat_core_config *cfg = oat_core_cfg();
     oat_clock_init(cfg->clock_virtual);
     if (cfg->trace_file[0] && oat_log_open(cfg->trace_file) != 0) {
         snprintf(err, errlen, "--trace: cannot open trace file %s: %s", cfg->trace_file,
                  strerror(errno));
         return OAT_MODULE_BAD_CONFIG;
     }
+    if (oat_pcap_start(err, errlen) != 0)
+        return OAT_MODULE_BAD_CONFIG;
     oat_calls_enabled = cfg->calls;
     oat_mem_start();
     oat_trace_start();
@@ -72,7 +77,7 @@ int oat_module_start(const oat_config *cfg, const oat_boot *boot, char *err, siz
         return rc;
     }
     if (oat_at_start() != 0) {
-        oat_warn("AT port '%s' could not be opened", cfg->at);
+        oat_warn("AT port '%s' could not be opened", oat_adl_cfg()->at);
         oat_module_stop();
         return -1;
     }
@@ -96,6 +101,7 @@ int oat_module_stop(void)
     oat_loop_join();
     oat_sched_stop();
     oat_wip_stop();
+    oat_pcap_stop();
     oat_sim_stop();
     oat_adl_timers_stop();
     oat_os_stop();

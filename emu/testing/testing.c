@@ -4,8 +4,11 @@
 #include "oatemu/testing.h"
 #include "host/entry.h"
 #include "host/module.h"
+#include "host/options.h"
+#include "adl/adl_options.h"
 #include "adl/services.h"
 #include "core/clock.h"
+#include "core/config.h"
 #include "core/log.h"
 #include "core/loop.h"
 #include "core/sched.h"
@@ -31,32 +34,37 @@ static int kit_boot(const oat_boot *boot, const char *const *flags)
         oatemu_stop();
     char *discard = oat_log_take_capture();
     free(discard);
-    oat_config cfg;
-    oat_config_defaults(&cfg, "test");
-    cfg.clock_virtual = true;
-    snprintf(cfg.at, sizeof cfg.at, "none");
+    if (oat_options_register_all() != 0)
+        return -1;
+    oat_config_defaults("test");
     snprintf(temp_flash, sizeof temp_flash, "/tmp/oatemu-flash-XXXXXX");
     if (!mkdtemp(temp_flash)) {
         fprintf(stderr, "oatemu: cannot create a flash directory\n");
         return -1;
     }
-    snprintf(cfg.flash_dir, sizeof cfg.flash_dir, "%s", temp_flash);
-    int argc = 1;
-    char *argv[64] = { (char *)"test" };
-    for (int i = 0; flags && flags[i] && argc < 63; i++)
-        argv[argc++] = (char *)flags[i];
     char err[512];
-    if (oat_config_load(&cfg, argc, argv, err, sizeof err) != 0) {
+    if (oat_config_set("clock", "virtual", err, sizeof err) ||
+        oat_config_set("at", "none", err, sizeof err) ||
+        oat_config_set("flash-dir", temp_flash, err, sizeof err)) {
         fprintf(stderr, "oatemu: %s\n", err);
         nftw(temp_flash, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
         return -1;
     }
-    if (strcmp(cfg.flash_dir, temp_flash) != 0) {
+    int argc = 1;
+    char *argv[64] = { (char *)"test" };
+    for (int i = 0; flags && flags[i] && argc < 63; i++)
+        argv[argc++] = (char *)flags[i];
+    if (oat_config_load(argc, argv, err, sizeof err) != 0) {
+        fprintf(stderr, "oatemu: %s\n", err);
+        nftw(temp_flash, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
+        return -1;
+    }
+    if (strcmp(oat_adl_cfg()->flash_dir, temp_flash) != 0) {
         nftw(temp_flash, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
         temp_flash[0] = '\0';
     }
     oat_log_capture(true);
-    int rc = oat_module_start(&cfg, boot, err, sizeof err);
+    int rc = oat_module_start(boot, err, sizeof err);
     if (rc == OAT_MODULE_BAD_CONFIG)
         oat_warn("%s", err);
     if (rc != 0) {

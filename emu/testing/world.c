@@ -1,51 +1,50 @@
 /* world.c: the test kit's controls of the emulated world (include/oatemu/testing.h): the
- * bearer's behaviour and a network loss, the RTC, the SIM's state. What changes the module
- * runs in its first task, as an application handler would, so it never races the module. */
+ * bearer's behaviour and a network loss, scripted faults, the radio link, the RTC, the SIM's
+ * state. What changes the module runs in its first task, as an application handler would, so
+ * it never races the module. */
 #include "oatemu/testing.h"
 #include "adl/at_internal.h"
 #include "adl/rtc_internal.h"
 #include "core/config.h"
 #include "core/log.h"
-#include "wip/bearer_config.h"
 #include "wip/wip_internal.h"
 
 typedef struct {
-    const char *spec;
+    const char *name, *spec;
     int rc;
-} bearer_change;               /* a --bearer or --link spec to apply, and the result */
+} option_change;
 
-static void set_bearer_in_task(void *arg)
+static void set_option_in_task(void *arg)
 {
-    bearer_change *c = arg;
+    option_change *c = arg;
     char err[256];
-    c->rc = oat_config_set_active("bearer", c->spec, err, sizeof err);
+    c->rc = oat_config_set_active(c->name, c->spec, err, sizeof err);
     if (c->rc != 0)
-        oat_warn("oatemu_set_bearer: %s", err);
+        oat_warn("oatemu_set_%s: %s", c->name, err);
+}
+
+/* An option read when used ("bearer", "fault", "link"), changed in the first task. */
+static int set_option(const char *name, const char *spec)
+{
+    option_change c = { name, spec ? spec : "", -1 };
+    if (oatemu_in_task(0, set_option_in_task, &c) != 0)
+        return -1;
+    return c.rc;
 }
 
 int oatemu_set_bearer(const char *spec)
 {
-    bearer_change c = { spec ? spec : "", -1 };
-    if (oatemu_in_task(0, set_bearer_in_task, &c) != 0)
-        return -1;
-    return c.rc;
+    return set_option("bearer", spec);
 }
 
-static void set_link_in_task(void *arg)
+int oatemu_set_fault(const char *spec)
 {
-    bearer_change *c = arg;
-    char err[256];
-    c->rc = oat_config_set_active("link", c->spec, err, sizeof err);
-    if (c->rc != 0)
-        oat_warn("oatemu_set_link: %s", err);
+    return set_option("fault", spec);
 }
 
 int oatemu_set_link(const char *spec)
 {
-    bearer_change c = { spec ? spec : "", -1 };
-    if (oatemu_in_task(0, set_link_in_task, &c) != 0)
-        return -1;
-    return c.rc;
+    return set_option("link", spec);
 }
 
 static void drop_in_task(void *arg)

@@ -3,6 +3,7 @@
  * the host network; anything else is the host network as named. Also the exposed module
  * ports (--expose=module:host,...) and the dotted-quad helpers wip_inet_aton/_ntoa. */
 #include "wip/wip_internal.h"
+#include "wip/wip_options.h"
 #include "core/calls.h"
 #include "core/config.h"
 #include "core/log.h"
@@ -35,7 +36,7 @@ static bool map_entry(const char *entry, size_t len, const char *name, uint16_t 
 
 void oat_dest_resolve(const char *name, uint16_t port, oat_dest *d)
 {
-    const char *map = oat_cfg()->host_map;
+    const char *map = oat_wip_cfg()->host_map;
     d->module = false;
     d->port = port;
     for (const char *p = map; *p;) {
@@ -52,9 +53,9 @@ void oat_dest_resolve(const char *name, uint16_t port, oat_dest *d)
 
 int oat_expose_host_port(uint16_t module_port)
 {
-    for (const char *p = oat_cfg()->expose; *p;) {
+    for (const char *p = oat_wip_cfg()->expose; *p;) {
         unsigned m, h;
-        if (sscanf(p, "%u:%u", &m, &h) == 2 && m == module_port && h <= 65535)
+        if (sscanf(p, "%u:%u", &m, &h) == 2 && m == module_port && h <= OAT_PORT_MAX)
             return (int)h;
         p += strcspn(p, ",");
         p += *p == ',';

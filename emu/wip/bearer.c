@@ -2,12 +2,11 @@
  * time driven by the --bearer spec. Handlers run only as events posted to the opener's task.
  * The GPRS bearer runs on a PDP context of the ADL GPRS model (adl/gprs.c), shared with ADL. */
 #include "wip/wip_internal.h"
-#include "wip/bearer_config.h"
+#include "wip/wip_options.h"
 #include "adl/at_internal.h"
 #include "adl/gprs_internal.h"
 #include "core/calls.h"
 #include "core/clock.h"
-#include "core/config.h"
 #include "core/log.h"
 #include "core/loop.h"
 #include "core/task_alarm.h"
@@ -156,6 +155,14 @@ bool oat_bearer_ip_up(void)
     return false;
 }
 
+wip_in_addr_t oat_bearer_own_addr(void)
+{
+    for (int k = 0; k < K_COUNT; k++)
+        if (bearers[k] && bearers[k]->state == BR_CONNECTED)
+            return bearers[k]->live[WIP_BOPT_IP_ADDR];
+    return 0;
+}
+
 /* Lock held: br leaves BR_CONNECTED (or is freed); host channels fail if it was the last. */
 static void leave_connected(struct wip_bearer_ *br, br_state next)
 {
@@ -229,7 +236,7 @@ static s8 on_connect(struct wip_bearer_ *br, const br_ev *ev)
         return WIP_BEV_CONN_FAILED;
     }
     oat_bearer_cfg cfg;
-    oat_bearer_config_parse(oat_cfg()->bearer, &cfg, NULL, 0);   /* checked at start */
+    oat_bearer_config_active(&cfg);   /* checked at start */
     fill_live(br, &cfg);
     br->state = BR_CONNECTED;
     if (br->kind == K_GPRS)
@@ -582,7 +589,7 @@ static s8 start_bearer(struct wip_bearer_ *br)
                  kind_names[br->kind]);
         return WIP_BERR_BAD_STATE;
     }
-    if (oat_bearer_config_parse(oat_cfg()->bearer, &cfg, err, sizeof err)) {
+    if (oat_bearer_config_parse(oat_wip_cfg()->bearer, &cfg, err, sizeof err)) {
         oat_warn("wip_bearerStart: %s (WIP_BERR_DEV)", err);
         return WIP_BERR_DEV;
     }

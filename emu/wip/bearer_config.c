@@ -7,25 +7,11 @@
 
 #include <arpa/inet.h>
 #include <ctype.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
 #define PREFIX_LEN 9   /* "WIP_BERR_" */
-
-static int fail(char *err, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static int fail(char *err, size_t len, const char *fmt, ...)
-{
-    if (err && len) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, len, fmt, ap);
-        va_end(ap);
-    }
-    return -1;
-}
 
 /* fail=<cause>: a connection failure cause, WIP_BERR_ prefix optional, any case, '-' = '_'. */
 static int parse_cause(const char *v, int *out)
@@ -52,7 +38,8 @@ static int copy_value(char *dst, size_t size, const char *key, const char *v, ch
                       size_t len)
 {
     if (strlen(v) >= size)
-        return fail(err, len, "--bearer: %s is longer than %zu characters", key, size - 1);
+        return oat_option_fail(err, len, "--bearer: %s is longer than %zu characters", key,
+                               size - 1);
     memcpy(dst, v, strlen(v) + 1);
     return 0;
 }
@@ -60,7 +47,8 @@ static int copy_value(char *dst, size_t size, const char *key, const char *v, ch
 static int parse_duration(int64_t *dst, const char *key, const char *v, char *err, size_t len)
 {
     if (oat_parse_duration_us(v, dst))
-        return fail(err, len, "--bearer: %s='%s' is not a duration (e.g. 500ms, 2s)", key, v);
+        return oat_option_fail(err, len, "--bearer: %s='%s' is not a duration (e.g. 500ms, 2s)",
+                               key, v);
     return 0;
 }
 
@@ -68,7 +56,7 @@ static int parse_addr(uint32_t *dst, const char *key, const char *v, char *err, 
 {
     struct in_addr a;
     if (inet_pton(AF_INET, v, &a) != 1)
-        return fail(err, len, "--bearer: %s='%s' is not an IPv4 address", key, v);
+        return oat_option_fail(err, len, "--bearer: %s='%s' is not an IPv4 address", key, v);
     *dst = a.s_addr;
     return 0;
 }
@@ -91,12 +79,12 @@ static int parse_item(oat_bearer_cfg *c, const char *key, const char *v, char *e
         return parse_addr(&c->dns2, key, v, err, len);
     if (!strcmp(key, "fail")) {
         if (parse_cause(v, &c->fail))
-            return fail(err, len, "--bearer: fail='%s' is not a failure cause (GPRS_FAILED, "
-                        "NO_CARRIER, PPP_AUTH_FAILED, ...)", v);
+            return oat_option_fail(err, len, "--bearer: fail='%s' is not a failure cause "
+                                   "(GPRS_FAILED, NO_CARRIER, PPP_AUTH_FAILED, ...)", v);
         return 0;
     }
-    return fail(err, len, "--bearer: unknown key '%s' (delay, drop, apn, login, password, "
-                "fail, dns1, dns2)", key);
+    return oat_option_fail(err, len, "--bearer: unknown key '%s' (delay, drop, apn, login, "
+                           "password, fail, dns1, dns2)", key);
 }
 
 static void set_defaults(oat_bearer_cfg *c)
@@ -115,13 +103,14 @@ int oat_bearer_config_parse(const char *spec, oat_bearer_cfg *out, char *err, si
     if (!spec)
         return 0;
     if (strlen(spec) >= sizeof buf)
-        return fail(err, len, "--bearer: the spec is longer than %zu characters", sizeof buf - 1);
+        return oat_option_fail(err, len, "--bearer: the spec is longer than %zu characters",
+                               sizeof buf - 1);
     strcpy(buf, spec);
     char *save = NULL;
     for (char *item = strtok_r(buf, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
         char *eq = strchr(item, '=');
         if (!eq)
-            return fail(err, len, "--bearer: '%s' is not key=value", item);
+            return oat_option_fail(err, len, "--bearer: '%s' is not key=value", item);
         *eq = '\0';
         if (parse_item(out, item, eq + 1, err, len))
             return -1;

@@ -19,7 +19,7 @@ struct oat_chan_shot {
 
 void oat_chan_timer_init(oat_chan_timer *tm)
 {
-    *tm = (oat_chan_timer){ NULL, NULL, -1, false };
+    *tm = (oat_chan_timer){ NULL, NULL, -1 };
 }
 
 static void forget(oat_chan_timer *tm)
@@ -72,7 +72,8 @@ void oat_chan_timer_stop(oat_chan_timer *tm)
     forget(tm);
 }
 
-bool oat_chan_timer_start(oat_chan_timer *tm, oat_chan *c, uint32_t ms, void (*fn)(oat_chan *c))
+static bool start(oat_chan_timer *tm, oat_chan *c, uint32_t ms, void (*fn)(oat_chan *c),
+                  bool await_host)
 {
     oat_chan_timer_stop(tm);
     oat_chan_shot *s = malloc(sizeof *s);
@@ -87,7 +88,18 @@ bool oat_chan_timer_start(oat_chan_timer *tm, oat_chan *c, uint32_t ms, void (*f
         shot_free(s);
         return false;
     }
-    if (c->host && !tm->no_host_wait)
+    if (await_host && c->host)
         tm->wait_token = oat_io_wait_begin((int64_t)ms * 1000);
     return true;
+}
+
+bool oat_chan_timer_start(oat_chan_timer *tm, oat_chan *c, uint32_t ms, void (*fn)(oat_chan *c))
+{
+    return start(tm, c, ms, fn, true);
+}
+
+bool oat_chan_timer_start_busy(oat_chan_timer *tm, oat_chan *c, uint32_t ms,
+                               void (*fn)(oat_chan *c))
+{
+    return start(tm, c, ms, fn, false);
 }

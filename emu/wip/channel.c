@@ -2,6 +2,7 @@
  * delivery in the owner task, close / abort / shutdown, references and the finalizer, and
  * the public calls common to all channel types (wip_read, wip_write, wip_close, ...). */
 #include "wip/wip_internal.h"
+#include "wip/pcap.h"
 #include "core/calls.h"
 #include "core/log.h"
 
@@ -19,12 +20,12 @@ static unsigned next_serial;
 
 void oat_wip_lock(void)
 {
-    pthread_mutex_lock(&wip_mu);
+    OAT_LOCK(&wip_mu, WIP);
 }
 
 void oat_wip_unlock(void)
 {
-    pthread_mutex_unlock(&wip_mu);
+    OAT_UNLOCK(&wip_mu, WIP);
 }
 
 oat_chan *oat_chan_first(void)
@@ -119,6 +120,7 @@ oat_chan *oat_chan_check(wip_channel_t c, const char *fn, int *err)
 
 static void chan_free(oat_chan *c)
 {
+    oat_pcap_chan_gone(c);
     if (c->ops->destroy)
         c->ops->destroy(c);
     oat_ring_free(&c->snd);
@@ -158,12 +160,13 @@ static void finalize_drop(void *arg)
 
 static void chan_unref(oat_chan *c)
 {
+    OAT_ASSERT_HELD(WIP);
     if (--c->refs > 0)
         return;
     chan_unlink(c);
     oat_chan *outer = c->outer;
     if (c->finalizer)
-        oat_post(c->owner, finalize_event, c, finalize_drop);
+        oat_task_defer_close(c->owner, finalize_event, c, finalize_drop);
     else
         chan_free(c);
     if (outer)
@@ -172,6 +175,7 @@ static void chan_unref(oat_chan *c)
 
 void oat_chan_ref(oat_chan *c)
 {
+    OAT_ASSERT_HELD(WIP);
     c->refs++;
 }
 
@@ -288,6 +292,7 @@ static void event_deliver(void *arg)
 
 static void post_event(oat_chan *c, const chan_event *proto)
 {
+    OAT_ASSERT_HELD(WIP);
     if (c->app_closed || c->aborted)
         return;
     chan_event *e = malloc(sizeof *e);
@@ -429,6 +434,7 @@ int wip_writeOpts(wip_channel_t c, const void *buf, u32 len, ...)
 
 void oat_chan_close(oat_chan *c)
 {
+    OAT_ASSERT_HELD(WIP);
     c->app_closed = true;
     c->state = WIP_CSTATE_BUSY;
     if (!c->released)

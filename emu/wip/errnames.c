@@ -1,8 +1,11 @@
 /* errnames.c: the WIP error families, one X-macro list each giving name and message to the
  * call log and traces, and the one map from host errno values to WIP_CERR_*. The values stay
- * in the public headers (SSL and SMTP ranges: docs/decisions.md). */
+ * in the public headers (their ranges: docs/decisions.md). */
 #include "wip_bearer.h"
 #include "wip_channel.h"
+#include "wip_ftp.h"
+#include "wip_http.h"
+#include "wip_pop3.h"
 #include "wip_smtp.h"
 #include "wip_ssl.h"
 
@@ -64,13 +67,29 @@
     X(WIP_SMTP_ERR_SIZE, "the mail is over the server's SIZE limit")                           \
     X(WIP_SMTP_ERR_UTF8, "UTF-8 addresses and the server has no SMTPUTF8")
 
+#define OAT_WIP_HTTP_ERRORS(X)                                                                 \
+    X(WIP_HTTP_ERR_PROTOCOL, "a response that is not HTTP")                                    \
+    X(WIP_HTTP_ERR_REDIRECTS, "more redirects than WIP_HTTP_REDIRECTS_MAX")                    \
+    X(WIP_HTTP_ERR_LENGTH, "the body written is not the Content-Length declared")
+
+#define OAT_WIP_FTP_ERRORS(X)                                                                  \
+    X(WIP_FTP_ERR_PROTOCOL, "a reply that is not FTP, or a PASV reply without a port")
+
+#define OAT_WIP_POP3_ERRORS(X)                                                                 \
+    X(WIP_POP3_ERR_REFUSED, "the server answered -ERR")                                        \
+    X(WIP_POP3_ERR_PROTOCOL, "a reply that is neither +OK nor -ERR")
+
 OAT_ERR_TABLE(oat_wip_cerr_errors, "WIP_CERR", OAT_WIP_CERR_ERRORS, NULL);
 OAT_ERR_TABLE(oat_wip_berr_errors, "WIP_BERR", OAT_WIP_BERR_ERRORS, NULL);
 OAT_ERR_TABLE(oat_wip_ssl_errors, "WIP_SSL_ERR", OAT_WIP_SSL_ERRORS, &oat_wip_cerr_errors);
 OAT_ERR_TABLE(oat_wip_smtp_errors, "WIP_SMTP_ERR", OAT_WIP_SMTP_ERRORS, &oat_wip_cerr_errors);
+OAT_ERR_TABLE(oat_wip_http_errors, "WIP_HTTP_ERR", OAT_WIP_HTTP_ERRORS, &oat_wip_cerr_errors);
+OAT_ERR_TABLE(oat_wip_ftp_errors, "WIP_FTP_ERR", OAT_WIP_FTP_ERRORS, &oat_wip_cerr_errors);
+OAT_ERR_TABLE(oat_wip_pop3_errors, "WIP_POP3_ERR", OAT_WIP_POP3_ERRORS, &oat_wip_cerr_errors);
 
 const oat_err_table *const oat_wip_err_tables[] = {
-    &oat_wip_cerr_errors, &oat_wip_berr_errors, &oat_wip_ssl_errors, &oat_wip_smtp_errors, NULL,
+    &oat_wip_cerr_errors, &oat_wip_berr_errors, &oat_wip_ssl_errors, &oat_wip_smtp_errors,
+    &oat_wip_http_errors, &oat_wip_ftp_errors, &oat_wip_pop3_errors, NULL,
 };
 
 const char *oat_cerr_name(int err)

@@ -18,6 +18,7 @@ void oat_chan_inner_handler(wip_event_t *ev, void *ctx)
 
 void oat_chan_adopt(oat_chan *outer, oat_chan *inner, const char *fn)
 {
+    OAT_ASSERT_HELD(WIP);
     if (inner->outer)
         inner->outer->inner = NULL;         /* outer now runs between them */
     inner->outer = outer;
@@ -46,6 +47,7 @@ oat_chan *oat_chan_inner(const oat_chan *outer)
 /* The inner channel while its outer may still use it. */
 static oat_chan *open_inner(const oat_chan *outer)
 {
+    OAT_ASSERT_HELD(WIP);
     oat_chan *in = outer->inner;
     return in && !in->app_closed ? in : NULL;
 }
@@ -86,6 +88,7 @@ int oat_chan_inner_get_opt(oat_chan *outer, int opt, const oat_optval *v)
 
 void oat_chan_close_inner(oat_chan *outer)
 {
+    OAT_ASSERT_HELD(WIP);
     oat_chan *in = open_inner(outer);
     if (in)
         oat_chan_close(in);
@@ -93,6 +96,7 @@ void oat_chan_close_inner(oat_chan *outer)
 
 void oat_chan_abort_inner(oat_chan *outer)
 {
+    OAT_ASSERT_HELD(WIP);
     oat_chan *in = open_inner(outer);
     if (!in)
         return;
@@ -101,8 +105,20 @@ void oat_chan_abort_inner(oat_chan *outer)
     oat_chan_close(in);
 }
 
+void oat_chan_let_go_inner(oat_chan *outer)
+{
+    oat_chan *in = outer->inner;
+    if (!in)
+        return;
+    outer->inner = NULL;
+    in->outer = NULL;           /* its end no longer releases the outer */
+    if (!in->app_closed)
+        oat_chan_close(in);
+}
+
 void oat_chan_inner_gone(oat_chan *outer)
 {
+    OAT_ASSERT_HELD(WIP);
     outer->inner = NULL;
     oat_chan_release(outer);
 }

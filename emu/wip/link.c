@@ -18,7 +18,6 @@ static void dir_init(oat_link_dir *d)
     d->busy_until_us = 0;
     d->armed_us = -1;
     oat_chan_timer_init(&d->timer);
-    d->timer.no_host_wait = true;
 }
 
 int oat_link_init(oat_link *l, oat_chan *c, const oat_link_hooks *hooks)
@@ -119,15 +118,27 @@ static void arm(oat_link_dir *d, oat_chan *c, int64_t at_us, void (*fn)(oat_chan
     if (d->armed_us >= 0 && d->armed_us <= at_us)
         return;
     uint32_t ms = (uint32_t)((at_us - now + 999) / 1000);
-    d->armed_us = oat_chan_timer_start(&d->timer, c, ms, fn) ? at_us : -1;
+    d->armed_us = oat_chan_timer_start_busy(&d->timer, c, ms, fn) ? at_us : -1;
 }
 
 /* ---- up: send buffer -> air -> host socket ---- */
 
+/* The bytes the link may take from the send buffer now: ring room and the peer's window. */
+static uint32_t up_intake(oat_link *l, oat_chan *c)
+{
+    uint32_t window = l->hooks->up_window(c);
+    uint32_t room = oat_ring_room(&l->up.ring);
+    if (window <= l->up.ring.count)
+        return 0;
+    window -= l->up.ring.count;
+    room = room < window ? room : window;
+    return room < c->snd.count ? room : c->snd.count;
+}
+
 static void up_arm_next(oat_link *l, oat_chan *c)
 {
     int64_t next = INT64_MAX;
-    if (c->snd.count > 0 && oat_ring_room(&l->up.ring) > 0)
+    if (up_intake(l, c) > 0)
         next = l->prof.up_bps ? l->up.busy_until_us : 0;
     if (l->up.n > 0 && l->up.seg[l->up.head].due_us > oat_now_us() &&
         l->up.seg[l->up.head].due_us < next)
@@ -136,8 +147,8 @@ static void up_arm_next(oat_link *l, oat_chan *c)
         arm(&l->up, c, next, up_run);
 }
 
-/* Between handler runs: the link takes from the send buffer what its rate allows, and the
- * bytes due at the peer go to the socket. */
+/* Between handler runs: the link takes from the send buffer what its rate and the peer's
+ * window allow, and the bytes due at the peer go to the socket. */
 static void up_run(oat_chan *c)
 {
     oat_link *l = c->link;
@@ -146,9 +157,12 @@ static void up_run(oat_chan *c)
     l->up.armed_us = -1;
     int64_t now = oat_now_us();
     if (!l->prof.up_bps || l->up.busy_until_us <= now) {
-        uint32_t want = l->prof.up_bps ? LINK_CHUNK : c->snd.count;
-        uint32_t moved = oat_ring_move(&l->up.ring, &c->snd, want);
-        if (moved > 0) {
+        uint32_t want = up_intake(l, c);
+        if (l->prof.up_bps && want > LINK_CHUNK)
+            want = LINK_CHUNK;
+        if (want > 0) {
+            l->hooks->up_leaving(c, want);
+            uint32_t moved = oat_ring_move(&l->up.ring, &c->snd, want);
             int64_t start = l->up.busy_until_us > now ? l->up.busy_until_us : now;
             l->up.busy_until_us = start + air_time_us(l->prof.up_bps, moved);
             seg_push(&l->up, moved, l->up.busy_until_us + one_way_us(l));
@@ -200,21 +214,7 @@ static void down_run(oat_chan *c)
     if (!l)
         return;
     l->down.armed_us = -1;
-    uint32_t due = seg_due(&l->down, oat_now_us()), moved = 0;
-    while (moved < due) {
-        const uint8_t *p;
-        uint32_t span = oat_ring_peek_span(&l->down.ring, &p);
-        uint32_t k = oat_ring_put(&c->rcv, p, span < due - moved ? span : due - moved);
-        if (k == 0)
-            break;
-        seg_consume(&l->down, k);
-        moved += k;
-    }
-    if (moved > 0) {
-        oat_stream_received(c);
-        if (c->link)
-            l->hooks->down_room(c);
-    }
+    l->hooks->deliver_due(c);
     if (!c->link)
         return;
     if (l->down.ring.count == 0 && l->end_down) {
@@ -223,6 +223,38 @@ static void down_run(oat_chan *c)
         return;
     }
     down_arm_next(l, c);
+}
+
+uint32_t oat_link_down_due(oat_link *l, const uint8_t **p)
+{
+    uint32_t due = seg_due(&l->down, oat_now_us());
+    uint32_t span = oat_ring_peek_span(&l->down.ring, p);
+    return due < span ? due : span;
+}
+
+void oat_link_down_taken(oat_link *l, uint32_t n)
+{
+    seg_consume(&l->down, n);
+}
+
+void oat_link_down_cut(oat_link *l, uint32_t keep)
+{
+    oat_link_dir *d = &l->down;
+    if (keep >= d->ring.count)
+        return;
+    d->ring.count = keep;
+    if (keep == 0)
+        d->ring.head = 0;
+    uint32_t left = keep;
+    unsigned n = 0;
+    while (n < d->n && left > 0) {
+        oat_link_seg *s = &d->seg[(d->head + n) % OAT_LINK_SEGS];
+        if (s->len > left)
+            s->len = left;
+        left -= s->len;
+        n++;
+    }
+    d->n = n;
 }
 
 uint32_t oat_link_down_span(oat_link *l, uint8_t **p)

@@ -14,23 +14,22 @@ typedef struct {
     int64_t rtt_us, jitter_us;
 } oat_link_profile;
 
-/* --link / OATEMU_LINK (link_config.c): parse, check and store; -1 and one line in err. */
+/* The --link option (registered by wip_options.c, link_config.c): parse, check and store;
+ * -1 and one line in err. Reset: lan. */
 int oat_link_option_set(const char *value, char *err, size_t errlen);
-#define OAT_LINK_OPTION_HELP \
-"  --link=<profile>[,rate=<up>/<down>][,rtt=<dur>][,jitter=<dur>]\n" \
-"                              OATEMU_LINK      the module's radio link on host channels:\n" \
-"                                               lan (no shaping, default), gprs, edge, 3g;\n" \
-"                                               rates in bit/s (k, M), e.g. rate=40k/80k\n"
-/* Module stop: back to the default (lan). */
 void oat_link_option_reset(void);
 /* The profile a host channel opened now runs over. */
 oat_link_profile oat_link_profile_now(void);
 
-/* What the link needs from its transport. */
+/* What the link needs from its transport (owner task, lock held). */
 typedef struct oat_link oat_link;
 typedef struct {
+    /* The bytes the peer lets be on the air (its window; a scripted stall or byte limit),
+     * UINT32_MAX for no limit. */
+    uint32_t (*up_window)(oat_chan *c);
+    void (*up_leaving)(oat_chan *c, uint32_t n);   /* the n bytes at the head of c->snd go */
     void (*send_due)(oat_chan *c);         /* hand the due up bytes to the host socket */
-    void (*down_room)(oat_chan *c);        /* the down queue has room: read the socket again */
+    void (*deliver_due)(oat_chan *c);      /* hand the due down bytes to the receive buffer */
     void (*down_end)(oat_chan *c);         /* the peer's end came through, behind its bytes */
 } oat_link_hooks;
 
@@ -80,6 +79,11 @@ uint32_t oat_link_down_span(oat_link *l, uint8_t **p);
 void oat_link_down_arrived(oat_link *l, oat_chan *c, uint32_t n);
 void oat_link_down_end(oat_link *l, oat_chan *c);
 void oat_link_down_kick(oat_link *l, oat_chan *c);
+/* The contiguous span of down bytes due at the module now, and the bytes it took. */
+uint32_t oat_link_down_due(oat_link *l, const uint8_t **p);
+void oat_link_down_taken(oat_link *l, uint32_t n);
+/* Only the first keep bytes on the air still come (a scripted reset or close cut them). */
+void oat_link_down_cut(oat_link *l, uint32_t keep);
 /* Down bytes still on the air (not yet in c->rcv). */
 static inline uint32_t oat_link_down_pending(const oat_link *l) { return l->down.ring.count; }
 

@@ -2,7 +2,6 @@
  * stack-wide options, wip_debug and its port and level, and the module's stop hook for the
  * WIP layer. */
 #include "wip/wip_internal.h"
-#include "wip/link.h"
 #include "adl_RspHandler.h"
 #include "core/calls.h"
 #include "core/log.h"
@@ -24,11 +23,11 @@ static const net_opt_range net_opts[WIP_NET_OPT_LAST] = {
     [WIP_NET_OPT_DEBUG_PORT] = { "WIP_NET_OPT_DEBUG_PORT", 0, 3 },
     [WIP_NET_OPT_IP_TTL] = { "WIP_NET_OPT_IP_TTL", 1, 255 },
     [WIP_NET_OPT_IP_TOS] = { "WIP_NET_OPT_IP_TOS", 0, 255 },
-    [WIP_NET_OPT_IP_FRAG_TIMEO] = { "WIP_NET_OPT_IP_FRAG_TIMEO", 1, 65535 },
-    [WIP_NET_OPT_TCP_MAXINITWIN] = { "WIP_NET_OPT_TCP_MAXINITWIN", 0, 65535 },
+    [WIP_NET_OPT_IP_FRAG_TIMEO] = { "WIP_NET_OPT_IP_FRAG_TIMEO", 1, UINT16_MAX },
+    [WIP_NET_OPT_TCP_MAXINITWIN] = { "WIP_NET_OPT_TCP_MAXINITWIN", 0, UINT16_MAX },
     [WIP_NET_OPT_TCP_MIN_MSS] = { "WIP_NET_OPT_TCP_MIN_MSS", 536, 1460 },
     [WIP_NET_OPT_SOCK_MAX] = { "WIP_NET_OPT_SOCK_MAX", 1, 1024 },
-    [WIP_NET_OPT_BUF_MAX] = { "WIP_NET_OPT_BUF_MAX", 1, 65535 },
+    [WIP_NET_OPT_BUF_MAX] = { "WIP_NET_OPT_BUF_MAX", 1, UINT16_MAX },
     [WIP_NET_OPT_RSLV_QUERY_TIMEOUT] = { "WIP_NET_OPT_RSLV_QUERY_TIMEOUT", 1, 255 },
     [WIP_NET_OPT_RSLV_QUERY_RETRIES] = { "WIP_NET_OPT_RSLV_QUERY_RETRIES", 0, 255 },
     [WIP_NET_OPT_IP_ROUTE] = { "WIP_NET_OPT_IP_ROUTE", 0, 1 },
@@ -170,7 +169,6 @@ void oat_wip_stop(void)
     oat_bearer_reset();
     oat_mport_reset();
     oat_ssl_reset();
-    oat_link_option_reset();
     net_up = false;
     oat_wip_unlock();
 }

@@ -25,7 +25,7 @@
 #define PING_DEFAULT_INTERVAL_MS 2000u
 #define PING_DEFAULT_TIMEOUT_MS 2000u
 #define PING_DEFAULT_SIZE 64u
-#define PING_MAX_MS 3600000u         /* an hour: beyond that a setting is a mistake */
+#define PING_MAX_MS OAT_MS_PER_HOUR  /* beyond that a setting is a mistake */
 #define PING_MAX_SIZE 65499u         /* ICMP data that fits one IPv4 datagram */
 
 typedef enum { TICK_SEND, TICK_TIMEOUT } tick_kind;
@@ -383,7 +383,7 @@ static int ping_set_opt(oat_chan *c, int opt, const oat_optval *v)
     ping_tp *t = c->tp;
     switch (opt) {
     case WIP_COPT_REPEAT:
-        if (v->num < 1 || v->num > 65535)
+        if (v->num < 1 || v->num > UINT16_MAX)
             return WIP_CERR_OUT_OF_RANGE;
         t->repeat = v->num;
         return 0;

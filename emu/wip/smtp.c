@@ -11,6 +11,7 @@
 #include "adl/rtc_internal.h"
 #include "core/calls.h"
 #include "core/clock.h"
+#include "core/config.h"
 #include "core/log.h"
 #include "core/loop.h"
 #include "core/task_alarm.h"
@@ -569,18 +570,6 @@ static void timed_out(void *arg)
 
 /* ---- the session channel ---- */
 
-static int no_data(oat_chan *c, void *buf, uint32_t len, const oat_peer_opts *peer)
-{
-    (void)c; (void)buf; (void)len; (void)peer;
-    return WIP_CERR_NOT_SUPPORTED;
-}
-
-static int no_write(oat_chan *c, const void *buf, uint32_t len, const oat_peer_opts *peer)
-{
-    (void)c; (void)buf; (void)len; (void)peer;
-    return WIP_CERR_NOT_SUPPORTED;
-}
-
 int oat_smtp_set_string(char **field, const char *v)
 {
     if (!v)
@@ -615,7 +604,7 @@ static int session_set_opt(oat_chan *s, int opt, const oat_optval *v)
     case WIP_COPT_SMTP_PIPELINING: t->use_pipelining = v->num != 0; return 0;
     case WIP_COPT_SMTP_CHUNKING: t->use_chunking = v->num != 0; return 0;
     case WIP_COPT_PEER_PORT:
-        if (v->num == 0 || v->num > 65535)
+        if (v->num == 0 || v->num > OAT_PORT_MAX)
             return WIP_CERR_OUT_OF_RANGE;
         s->peer_port = (uint16_t)v->num;
         return 0;
@@ -632,7 +621,7 @@ static int session_set_opt(oat_chan *s, int opt, const oat_optval *v)
         snprintf(t->ehlo, sizeof t->ehlo, "%s", v->str);
         return 0;
     case WIP_COPT_TIMEOUT:
-        if (v->num < 1 || v->num > 3600000)
+        if (v->num < 1 || v->num > OAT_MS_PER_HOUR)
             return WIP_CERR_OUT_OF_RANGE;
         t->timeout_ms = v->num;
         return 0;
@@ -714,8 +703,8 @@ static oat_chan *session_put_file(oat_chan *s, const char *file, wip_eventHandle
 
 static const oat_chan_ops session_ops = {
     .type = "SMTP client",
-    .read = no_data,
-    .write = no_write,
+    .read = oat_session_no_read,
+    .write = oat_session_no_write,
     .set_opt = session_set_opt,
     .get_opt = session_get_opt,
     .close = session_close,

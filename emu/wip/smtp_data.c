@@ -168,35 +168,12 @@ void oat_smtp_pump_bdat(oat_chan *s, smtp_tp *t, oat_chan *d)
 /* The client moves the body after the writing handler returns, as the module's stack
  * runs between handlers: a handler that writes in a loop fills the 5840-byte buffer and
  * then gets 0, whatever it ignores. */
-static void pump_event(void *arg)
-{
-    oat_chan *s = arg;
-    oat_wip_lock();
-    smtp_tp *t = s->tp;
-    if (t) {
-        t->pump_posted = false;
-        oat_smtp_pump(s);
-    }
-    oat_chan_unref(s);
-    oat_wip_unlock();
-}
-
-static void pump_drop(void *arg)
-{
-    oat_wip_lock();
-    oat_chan_unref(arg);
-    oat_wip_unlock();
-}
-
 static void data_kick(oat_chan *d)
 {
     data_tp *dt = d->tp;
     smtp_tp *t = dt && dt->session ? dt->session->tp : NULL;
-    if (!t || t->pump_posted)
-        return;
-    t->pump_posted = true;
-    oat_chan_ref(dt->session);
-    oat_post(dt->session->owner, pump_event, dt->session, pump_drop);
+    if (t)
+        oat_session_run_later(dt->session, &t->pump_posted, oat_smtp_pump);
 }
 
 static void data_close(oat_chan *d)

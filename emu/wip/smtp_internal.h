@@ -21,11 +21,14 @@ typedef struct {
     int code;                       /* of the reply being read */
     char text[4096];                /* its lines, '\\n'-separated, codes stripped */
     size_t text_len;
+    bool ftp;                       /* RFC 959 replies: 1xx preliminary codes, and lines of
+                                       any text inside a multi-line reply */
 } oat_smtp_reader;
 
-/* Feed bytes; returns how many were used. *complete is set when a whole reply ended (code
- * and text then in r; the caller takes them before feeding more). A malformed line, a line
- * over OAT_SMTP_LINE_MAX or lines of one reply with different codes give code -1. */
+/* Feed bytes (SMTP replies, or FTP's with r->ftp set after each reset); returns how many
+ * were used. *complete is set when a whole reply ended (code and text then in r; the caller
+ * takes them before feeding more). A malformed line, a line over OAT_SMTP_LINE_MAX or lines
+ * of one reply with different codes give code -1 (FTP: inner lines may be any text). */
 size_t oat_smtp_read(oat_smtp_reader *r, const char *bytes, size_t len, bool *complete);
 void oat_smtp_reader_reset(oat_smtp_reader *r);
 

@@ -1,6 +1,8 @@
 /* smtp_reply.c: reads SMTP replies off the wire: multi-line "250-..." continued up to the
  * line with "250 ...", the code and the text kept for WIP_COPT_SMTP_STATUS_CODE; and what
- * the lines of an EHLO reply offer. Anything else is not SMTP: code -1, never a guess. */
+ * the lines of an EHLO reply offer. Anything else is not SMTP: code -1, never a guess.
+ * The FTP client reads its replies with it too (RFC 959 4.2: 1xx codes, free text lines
+ * between "230-" and "230 "). */
 #include "wip/smtp_internal.h"
 
 #include <ctype.h>
@@ -14,25 +16,8 @@ void oat_smtp_reader_reset(oat_smtp_reader *r)
     memset(r, 0, sizeof *r);
 }
 
-/* One complete line (no CRLF) into the reply; true when it was the last one. */
-static bool take_line(oat_smtp_reader *r)
+static void add_text(oat_smtp_reader *r, const char *t)
 {
-    const char *l = r->line;
-    /* RFC 5321 section 4.2: a reply code is 2-5, then 0-5, then 0-9. Any three digits let
-     * "000-a" and then "250 b" through as one 250 reply (code 0 reads as no code yet). */
-    bool ok = r->len >= 3 && l[0] >= '2' && l[0] <= '5' && l[1] >= '0' && l[1] <= '5' &&
-              isdigit((unsigned char)l[2]) && (r->len == 3 || l[3] == ' ' || l[3] == '-');
-    if (!ok) {
-        r->code = -1;
-        return true;
-    }
-    int code = (l[0] - '0') * 100 + (l[1] - '0') * 10 + (l[2] - '0');
-    if (r->code > 0 && r->code != code) {
-        r->code = -1;               /* the lines of one reply must share their code */
-        return true;
-    }
-    r->code = code;
-    const char *t = r->len > 4 ? l + 4 : "";
     size_t n = strlen(t);
     if (r->text_len > 0 && r->text_len + 1 < sizeof r->text)
         r->text[r->text_len++] = '\n';
@@ -41,6 +26,31 @@ static bool take_line(oat_smtp_reader *r)
     memcpy(r->text + r->text_len, t, n);
     r->text_len += n;
     r->text[r->text_len] = '\0';
+}
+
+/* One complete line (no CRLF) into the reply; true when it was the last one. */
+static bool take_line(oat_smtp_reader *r)
+{
+    const char *l = r->line;
+    /* RFC 5321 section 4.2: a reply code is 2-5, then 0-5, then 0-9. Any three digits let
+     * "000-a" and then "250 b" through as one 250 reply (code 0 reads as no code yet). */
+    bool ok = r->len >= 3 && l[0] >= (r->ftp ? '1' : '2') && l[0] <= '5' && l[1] >= '0' && l[1] <= '5' &&
+              isdigit((unsigned char)l[2]) && (r->len == 3 || l[3] == ' ' || l[3] == '-');
+    int code = ok ? (l[0] - '0') * 100 + (l[1] - '0') * 10 + (l[2] - '0') : -1;
+    if (r->ftp && r->code > 0 && (code != r->code || r->len == 3 || l[3] != ' ')) {
+        add_text(r, l);             /* FTP: any line up to "ddd " with the first code */
+        return false;
+    }
+    if (!ok) {
+        r->code = -1;
+        return true;
+    }
+    if (r->code > 0 && r->code != code) {
+        r->code = -1;               /* the lines of one reply must share their code */
+        return true;
+    }
+    r->code = code;
+    add_text(r, r->len > 4 ? l + 4 : "");
     return r->len == 3 || l[3] == ' ';
 }
 

@@ -6,9 +6,13 @@
  * the session gives WIP_CEV_INVALID; the finalizer runs after the TLS shutdown and the TCP
  * channel's release. */
 #include "wip/ssl_internal.h"
+#include "wip/pcap.h"
+#include "wip/wip_options.h"
+#include "wip/fault.h"
+#include "wip/module_cpu.h"
 #include "adl/rtc_internal.h"
 #include "core/calls.h"
-#include "core/config.h"
+#include "core/clock.h"
 #include "core/log.h"
 
 #include <arpa/inet.h>
@@ -36,6 +40,7 @@ typedef struct {
     int verify;
     char host[256];             /* the name checked and sent as SNI */
     bool handshaking;
+    bool cpu_busy;              /* handshake done, the module's CPU still on it (--module-cpu) */
     uint32_t handshake_ms;      /* WIP_COPT_TIMEOUT: connect and handshake, emulated time */
     oat_chan_timer handshake_timer;
     bool refused;               /* a write returned -1: WRITE once records are out */
@@ -47,7 +52,7 @@ typedef struct {
 /* The connect and handshake of a module took up to ~40 s on GPRS (the forum account): the
  * default leaves room for that; WIP_COPT_TIMEOUT changes it per client. */
 #define OAT_SSL_HANDSHAKE_DEFAULT_MS 60000u
-#define OAT_SSL_HANDSHAKE_MAX_MS 3600000u
+#define OAT_SSL_HANDSHAKE_MAX_MS OAT_MS_PER_HOUR
 
 static const oat_chan_ops ssl_ops;
 
@@ -148,6 +153,26 @@ static void handshake_failed(oat_chan *c, ssl_tp *t, int ssl_error)
     oat_chan_fail(c, WIP_SSL_ERR_HANDSHAKE);
 }
 
+static void drive(oat_chan *c);
+
+static void session_open(oat_chan *c, ssl_tp *t)
+{
+    t->refused = false;             /* the WRITE after OPEN answers a refused write */
+    oat_pcap_plain_open(c);
+    oat_chan_opened(c);
+}
+
+/* The module's CPU finished its share of the handshake (--module-cpu). */
+static void cpu_done(oat_chan *c)
+{
+    ssl_tp *t = tp_of(c);
+    if (!t || !t->cpu_busy || c->last_error)
+        return;
+    t->cpu_busy = false;
+    session_open(c, t);
+    drive(c);
+}
+
 static void handshake(oat_chan *c, ssl_tp *t)
 {
     int r = SSL_do_handshake(t->ssl);
@@ -159,8 +184,15 @@ static void handshake(oat_chan *c, ssl_tp *t)
             oat_ssl_explain(name, &t->fail, t->cas, t->host, oat_rtc_seconds());
         oat_info("%s: %s with %s, %s", name, SSL_get_version(t->ssl), t->host,
                  SSL_get_cipher_name(t->ssl));
-        t->refused = false;             /* the WRITE after OPEN answers a refused write */
-        oat_chan_opened(c);
+        int64_t cpu_ms = oat_module_cpu_handshake_us(t->ssl) / 1000;
+        if (cpu_ms > 0 && oat_chan_timer_start_busy(&t->handshake_timer, c, (uint32_t)cpu_ms,
+                                                    cpu_done)) {
+            oat_info("%s: the module's CPU spends %lld ms on the handshake's public-key "
+                     "operations", name, (long long)cpu_ms);
+            t->cpu_busy = true;
+            return;
+        }
+        session_open(c, t);
         return;
     }
     int err = SSL_get_error(t->ssl, r);
@@ -182,6 +214,7 @@ static void decrypt(oat_chan *c, ssl_tp *t)
             break;
         int n = SSL_read(t->ssl, p, (int)span);
         if (n > 0) {
+            oat_pcap_tcp_data(c, false, p, (size_t)n);
             oat_ring_commit(&c->rcv, (uint32_t)n);
             continue;
         }
@@ -220,10 +253,10 @@ static void drive(oat_chan *c)
     pull(c, t);
     if (t->handshaking && oat_chan_inner_state(c) != WIP_CSTATE_BUSY)
         handshake(c, t);
-    if (!t->handshaking && c->last_error == 0)
+    if (!t->handshaking && !t->cpu_busy && c->last_error == 0)
         decrypt(c, t);
     push(c, t);
-    if (t->inner_eof && BIO_ctrl_pending(t->net_in) == 0 && !t->handshaking)
+    if (t->inner_eof && BIO_ctrl_pending(t->net_in) == 0 && !t->handshaking && !t->cpu_busy)
         oat_chan_peer_ended(c, WIP_CEV_INVALID);    /* FIN without close_notify */
 }
 
@@ -279,7 +312,7 @@ static int ssl_write(oat_chan *c, const void *buf, uint32_t len, const oat_peer_
                  name_of(c, name, sizeof name), WIP_SSL_WRITE_MAX, (unsigned)len);
         return WIP_CERR_OUT_OF_RANGE;
     }
-    if (t->handshaking && c->last_error == 0) {
+    if ((t->handshaking || t->cpu_busy) && c->last_error == 0) {
         t->refused = true;              /* -1 until the handshake is over, then WRITE */
         return -1;
     }
@@ -302,7 +335,13 @@ static int ssl_write(oat_chan *c, const void *buf, uint32_t len, const oat_peer_
         oat_chan_fail(c, WIP_SSL_ERR_PROTOCOL);
         return WIP_CERR_CSTATE;
     }
+    oat_pcap_tcp_data(c, true, buf, len);
     push(c, t);
+    if (oat_fault_tls_written(c->inner, len)) {       /* a scripted fatal alert from the peer */
+        oat_warn("%s: TLS session broken: the peer sent a fatal alert (errnum %d)",
+                 name_of(c, name, sizeof name), WIP_SSL_ERR_PROTOCOL);
+        oat_chan_fail(c, WIP_SSL_ERR_PROTOCOL);
+    }
     return (int)len;
 }
 
@@ -339,6 +378,7 @@ static void ssl_close(oat_chan *c)
 static int ssl_abort(oat_chan *c)
 {
     handshake_over(tp_of(c));
+    oat_pcap_tcp_reset(c, true);
     oat_chan_abort_inner(c);
     return 0;
 }
@@ -519,7 +559,7 @@ static void apply_verify(ssl_tp *t)
 static void keylog(const SSL *ssl, const char *line)
 {
     (void)ssl;
-    const char *path = oat_cfg()->ssl_keylog;
+    const char *path = oat_wip_cfg()->ssl_keylog;
     FILE *f = *path ? fopen(path, "a") : NULL;
     if (!f)
         return;
@@ -644,6 +684,7 @@ static oat_chan *ssl_new(const char *fn, const ascii *host, wip_eventHandler_f e
     SSL_set_bio(t->ssl, t->net_in, t->net_out);
     SSL_set_connect_state(t->ssl);
     SSL_set_app_data(t->ssl, c);
+    oat_module_cpu_watch(t->ssl);
     t->verify = lib.verify;
     t->handshake_ms = OAT_SSL_HANDSHAKE_DEFAULT_MS;
     oat_chan_timer_init(&t->handshake_timer);

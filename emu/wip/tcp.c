@@ -3,7 +3,9 @@
  * (and on a host port when exposed) and spawns one channel per connection, which reports to
  * the server's handler with the server's ctx, OPEN first, with the server's options. */
 #include "wip/wip_internal.h"
+#include "wip/fault.h"
 #include "core/calls.h"
+#include "core/config.h"
 #include "core/log.h"
 #include "core/repeat.h"
 
@@ -37,10 +39,12 @@ wip_channel_t oat_tcp_client_create(const char *fn, const ascii *host, u16 port,
         oat_wip_unlock();
         return NULL;
     }
-    if (d.module)
+    if (d.module) {
         oat_mport_connect(c, d.port);
-    else
+    } else {
+        oat_fault_attach(c, host, port, d.host, d.port);
         oat_tcp_host_connect(fn, c, d.host, d.port);
+    }
     oat_wip_unlock();
     return c;
 }
@@ -74,7 +78,7 @@ int oat_tcp_opt_set(oat_chan *c, int opt, const oat_optval *v)
     case WIP_COPT_PORT:                  /* a client's local port, before it connects */
         if (c->state != WIP_CSTATE_BUSY || c->tp)
             return WIP_CERR_CSTATE;
-        if (v->num > 65535)
+        if (v->num > OAT_PORT_MAX)
             return WIP_CERR_OUT_OF_RANGE;
         c->local_port = (uint16_t)v->num;
         return 0;
@@ -203,6 +207,22 @@ oat_chan *oat_tcp_spawn(oat_chan *server, const oat_chan_ops *ops)
         oat_chan_discard(c);
         return NULL;
     }
+    return c;
+}
+
+oat_chan *oat_tcp_host_server(const char *fn, struct in_addr addr, wip_eventHandler_f evh,
+                              void *ctx, uint16_t *host_port)
+{
+    oat_chan *c = oat_chan_new(&server_ops, evh, ctx, true);
+    *host_port = 0;
+    int rc = c ? oat_tcp_host_listen_at(c, addr, host_port) : WIP_CERR_MEMORY;
+    if (rc != 0) {
+        oat_warn("%s: no host listening socket (%s)", fn, oat_cerr_name(rc));
+        if (c)
+            oat_chan_discard(c);
+        return NULL;
+    }
+    c->state = WIP_CSTATE_READY;
     return c;
 }
 

@@ -2,9 +2,12 @@
  * bytes move between the module's link (link.c: what left the send buffer, what is on its way
  * in) and the socket from whichever thread holds the WIP lock. The socket is read only while
  * the receive side has room, so a peer that sends more than the application reads is
- * throttled by TCP itself. */
+ * throttled by TCP itself. Scripted faults (fault.c) count the bytes the peer got and the
+ * bytes that reached the module; the capture (pcap.c) sees them where the module does. */
 #include "wip/link.h"
-#include "core/config.h"
+#include "wip/pcap.h"
+#include "wip/wip_options.h"
+#include "wip/fault.h"
 #include "core/log.h"
 #include "core/loop.h"
 
@@ -95,6 +98,7 @@ static void fail(oat_chan *c, int err, const char *what)
 {
     char name[48];
     host_tp *t = tp_of(c);
+    oat_pcap_tcp_reset(c, false);
     connect_done(t);
     reply_came(t);                  /* nothing more will come */
     set_events(t, 0);
@@ -108,6 +112,50 @@ static void fail(oat_chan *c, int err, const char *what)
 }
 
 static uint32_t host_readable(oat_chan *c);
+static void saw_eof(oat_chan *c, host_tp *t);
+
+static void broken(oat_chan *c, host_tp *t, int err, const char *what);
+
+/* A scripted fault after a byte count (fault.c) hits the real socket; true when the
+ * connection goes on. A reset: RST to the peer (a disconnect with SO_LINGER 0; the fd stays
+ * valid for the I/O thread until the channel goes); what is on the air towards the module is
+ * lost, what reached its receive buffer stays readable. A close: FIN to the peer, PEER_CLOSE
+ * behind what is still readable. */
+static bool fault_act(oat_chan *c, host_tp *t, oat_fault_act act)
+{
+    if (act == OAT_FAULT_RESET) {
+        struct linger lg = { 1, 0 };
+        struct sockaddr unspec = { .sa_family = AF_UNSPEC };
+        setsockopt(t->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+        (void)connect(t->fd, &unspec, sizeof unspec);
+        if (oat_link_shapes_down(&t->link)) {
+            oat_link_down_cut(&t->link, 0);
+            broken(c, t, WIP_CERR_PIPE_BROKEN, "fault: connection reset with");
+        } else {
+            fail(c, WIP_CERR_PIPE_BROKEN, "fault: connection reset with");
+        }
+        return false;
+    }
+    if (act == OAT_FAULT_CLOSE && oat_link_shapes_down(&t->link)) {
+        shutdown(t->fd, SHUT_WR);
+        oat_fault_closed(c, oat_link_down_pending(&t->link));
+        oat_link_down_cut(&t->link, oat_fault_recv_room(c));
+        t->eof = true;
+        oat_link_down_end(&t->link, c);
+    } else if (act == OAT_FAULT_CLOSE) {
+        int avail = 0;
+        shutdown(t->fd, SHUT_WR);
+        ioctl(t->fd, FIONREAD, &avail);
+        oat_fault_closed(c, (uint32_t)avail);
+        if (host_readable(c) > 0) {
+            t->fin = true;
+            oat_chan_peer_closed(c);
+        } else {
+            saw_eof(c, t);
+        }
+    }
+    return true;
+}
 
 /* The connection broke (a reset, a send refused): the bytes that arrived before it stay
  * readable (a server's last reply before it resets), and the error comes once the
@@ -134,11 +182,15 @@ static bool flush(oat_chan *c, host_tp *t)
     bool sent = false;
     const uint8_t *p;
     uint32_t due;
-    while ((due = oat_link_up_due(&t->link, &p)) > 0) {
+    while ((due = oat_link_up_due(&t->link, &p)) > 0 && oat_fault_send_room(c) > 0) {
+        if (due > oat_fault_send_room(c))
+            due = oat_fault_send_room(c);
         ssize_t n = send(t->fd, p, due, MSG_NOSIGNAL | MSG_DONTWAIT);
         if (n > 0) {
             oat_link_up_sent(&t->link, c, (uint32_t)n);
             sent = true;
+            if (!fault_act(c, t, oat_fault_sent(c, (uint32_t)n)))
+                return false;
             continue;
         }
         if (n < 0 && would_block())
@@ -163,13 +215,15 @@ static uint32_t host_readable(oat_chan *c)
         return c->rd_shut ? 0 : c->rcv.count;    /* the link hands bytes to the ring */
     if (!t || t->fd < 0 || t->connecting || c->rd_shut || ioctl(t->fd, FIONREAD, &avail) != 0)
         return 0;
-    return (uint32_t)avail < c->rcv.size ? (uint32_t)avail : c->rcv.size;
+    uint32_t cap = oat_fault_recv_room(c) < c->rcv.size ? oat_fault_recv_room(c) : c->rcv.size;
+    return (uint32_t)avail < cap ? (uint32_t)avail : cap;
 }
 
 static void saw_eof(oat_chan *c, host_tp *t)
 {
     t->eof = true;
     reply_came(t);
+    oat_pcap_tcp_fin(c, false);
     oat_chan_peer_closed(c);
 }
 
@@ -208,7 +262,7 @@ static bool arrived(oat_chan *c, host_tp *t, bool fin)
         uint8_t scratch[4096];
         ssize_t n;
         while ((n = recv(t->fd, scratch, sizeof scratch, MSG_DONTWAIT)) > 0)
-            continue;
+            oat_pcap_tcp_data(c, false, scratch, (size_t)n);
         if (n == 0)
             t->eof = true;
         else if (!would_block())
@@ -238,6 +292,7 @@ static bool arrived(oat_chan *c, host_tp *t, bool fin)
 static void finish_close(oat_chan *c, host_tp *t)
 {
     shutdown(t->fd, SHUT_WR);
+    oat_pcap_tcp_fin(c, true);
     set_events(t, 0);
     oat_chan_release(c);
 }
@@ -255,6 +310,7 @@ static void pump(oat_chan *c, bool read_too, bool fin)
     if (unsent == 0 && t->wr_pending) {
         t->wr_pending = false;
         shutdown(t->fd, SHUT_WR);
+        oat_pcap_tcp_fin(c, true);
     }
     if (t->closing && unsent == 0) {
         finish_close(c, t);
@@ -273,7 +329,7 @@ static void pump(oat_chan *c, bool read_too, bool fin)
         ev |= discard || c->read_armed ? POLLIN : POLLRDHUP;
     }
     const uint8_t *due;
-    if (oat_link_up_due(&t->link, &due) > 0)
+    if (oat_link_up_due(&t->link, &due) > 0 && oat_fault_send_room(c) > 0)
         ev |= POLLOUT;
     set_events(t, ev);
 }
@@ -302,7 +358,9 @@ static void connected(oat_chan *c, host_tp *t)
     oat_io_hold(OAT_WIP_HOST_QUIET_US);
     unsigned no_limit = 0;      /* the connect timeout must not cut a throttled connection */
     setsockopt(t->fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &no_limit, sizeof no_limit);
+    oat_pcap_tcp_open(c, t->fd, true);
     oat_chan_opened(c);
+    oat_fault_opened(c);
     pump(c, true, false);
 }
 
@@ -373,7 +431,7 @@ static void resolved(void *arg, int err, const struct sockaddr *addr, socklen_t 
             } else {
                 apply_socket_options(c, t->fd);
                 bind_local_port(c, t->fd, addr->sa_family);
-                unsigned timeout_ms = (unsigned)(oat_cfg()->connect_timeout_us / 1000);
+                unsigned timeout_ms = (unsigned)(oat_wip_cfg()->connect_timeout_us / 1000);
                 setsockopt(t->fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &timeout_ms, sizeof timeout_ms);
                 if (connect(t->fd, addr, addr_len) == 0 ||
                     errno == EINPROGRESS)
@@ -388,22 +446,67 @@ static void resolved(void *arg, int err, const struct sockaddr *addr, socklen_t 
 }
 
 /* The link's calls back (owner task, lock held). */
+static uint32_t link_up_window(oat_chan *c)
+{
+    return oat_fault_send_room(c);
+}
+
+static void link_up_leaving(oat_chan *c, uint32_t n)
+{
+    oat_pcap_tcp_ring_sent(c, &c->snd, n);
+}
+
 static void link_send_due(oat_chan *c)
 {
     pump(c, false, false);
 }
 
-static void link_down_room(oat_chan *c)
+/* Due bytes reach the receive buffer while it has room; the faults count them there (what
+ * a byte limit forbids never comes). */
+static void link_deliver_due(oat_chan *c)
 {
-    pump(c, true, false);
+    host_tp *t = tp_of(c);
+    if (c->last_error != 0 || c->released) {
+        oat_link_down_cut(&t->link, 0);           /* nobody reads them any more */
+        return;
+    }
+    uint32_t moved = 0;
+    const uint8_t *p;
+    uint32_t due;
+    while ((due = oat_link_down_due(&t->link, &p)) > 0) {
+        uint32_t room = oat_ring_room(&c->rcv), limit = oat_fault_recv_room(c);
+        if (limit == 0)
+            oat_link_down_cut(&t->link, 0);
+        uint32_t k = due < room ? due : room;
+        k = k < limit ? k : limit;
+        if (k == 0)
+            break;
+        oat_ring_put(&c->rcv, p, k);
+        oat_pcap_tcp_data(c, false, p, k);
+        oat_link_down_taken(&t->link, k);
+        moved += k;
+        oat_fault_act act = oat_fault_received(c, k);
+        if (act != OAT_FAULT_GO_ON) {
+            oat_stream_received(c);
+            fault_act(c, t, act);
+            return;
+        }
+    }
+    if (moved == 0)
+        return;
+    oat_stream_received(c);
+    if (c->link)
+        pump(c, true, false);
 }
 
 static void link_down_end(oat_chan *c)
 {
+    oat_pcap_tcp_fin(c, false);
     oat_chan_peer_closed(c);
 }
 
-static const oat_link_hooks link_hooks = { link_send_due, link_down_room, link_down_end };
+static const oat_link_hooks link_hooks = { link_up_window, link_up_leaving, link_send_due,
+                                           link_deliver_due, link_down_end };
 
 /* Host connections alive; when the last goes, the virtual clock need not wait for
  * replies any more (lock held). */
@@ -428,6 +531,16 @@ static host_tp *tp_new(oat_chan *c, int fd)
     return t;
 }
 
+/* The name lookup, then the connect (now, or after a scripted connect-delay). */
+static void start_connect(oat_chan *c)
+{
+    host_tp *t = tp_of(c);
+    t->connecting = true;
+    oat_io_pending_add(1);
+    oat_tp_hold(&t->life);
+    oat_resolve(t->peer, t->peer_port, AF_UNSPEC, resolved, t);
+}
+
 void oat_tcp_host_connect(const char *fn, oat_chan *c, const char *host, uint16_t port)
 {
     host_tp *t = tp_new(c, -1);
@@ -444,10 +557,11 @@ void oat_tcp_host_connect(const char *fn, oat_chan *c, const char *host, uint16_
         oat_chan_fail(c, WIP_CERR_NETWORK_UNREACHABLE);
         return;
     }
-    t->connecting = true;
-    oat_io_pending_add(1);
-    oat_tp_hold(&t->life);
-    oat_resolve(host, port, AF_UNSPEC, resolved, t);
+    int rc = oat_fault_connect(c, start_connect);
+    if (rc < 0)
+        oat_chan_fail(c, rc);
+    else if (rc == 0)
+        start_connect(c);
 }
 
 /* ---- channel operations ---- */
@@ -482,13 +596,18 @@ static int host_recv_now(oat_chan *c, void *buf, uint32_t len)
         }
         return 0;                       /* the bytes come through the ring */
     }
-    if (!t || t->fd < 0 || t->connecting || t->eof)
+    if (!t || t->fd < 0 || t->connecting || t->eof || oat_fault_recv_room(c) == 0)
         return 0;
+    if (len > oat_fault_recv_room(c))
+        len = oat_fault_recv_room(c);
     ssize_t n = recv(t->fd, buf, len, MSG_DONTWAIT);
     if (n > 0) {
+        oat_pcap_tcp_data(c, false, buf, (size_t)n);
         reply_came(t);
         if (t->broken_err && host_readable(c) == 0)
             fail(c, t->broken_err, "connection broken with");   /* ERROR after these bytes */
+        else
+            fault_act(c, t, oat_fault_received(c, (uint32_t)n));
         return (int)n;
     }
     if (t->broken_err) {
@@ -524,6 +643,7 @@ static int host_abort(oat_chan *c)
         struct linger lg = { 1, 0 };
         setsockopt(t->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
     }
+    oat_pcap_tcp_reset(c, true);
     connect_done(t);
     oat_chan_release(c);
     return 0;
@@ -576,6 +696,7 @@ static void host_destroy(oat_chan *c)
     if (--connections == 0)
         oat_io_hold_end();
     connect_done(t);
+    oat_fault_detach(c);
     oat_io_wait_end(t->reply_wait);
     t->reply_wait = -1;
     oat_link_free(&t->link, c);
@@ -601,15 +722,15 @@ const oat_chan_ops oat_tcp_host_ops = {
 
 static void accept_ready(int fd, short revents, void *arg);
 
-int oat_tcp_host_listen(oat_chan *server, uint16_t host_port)
+int oat_tcp_host_listen_at(oat_chan *server, struct in_addr addr, uint16_t *host_port)
 {
     int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0)
         return WIP_CERR_RESOURCES;
     int on = 1;
     setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
-    struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(host_port),
-                             .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+    struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(*host_port),
+                             .sin_addr = addr };
     if (bind(fd, (struct sockaddr *)&a, sizeof a) != 0 || listen(fd, 16) != 0) {
         int e = errno;
         close(fd);
@@ -629,9 +750,18 @@ int oat_tcp_host_listen(oat_chan *server, uint16_t host_port)
     t->watched = oat_io_add(fd, POLLIN, accept_ready, t) == 0;
     socklen_t len = sizeof a;
     getsockname(fd, (struct sockaddr *)&a, &len);
-    oat_info("TCP server: module port %u exposed on host 127.0.0.1:%u", server->local_port,
-             ntohs(a.sin_port));
+    *host_port = ntohs(a.sin_port);
     return 0;
+}
+
+int oat_tcp_host_listen(oat_chan *server, uint16_t host_port)
+{
+    int rc = oat_tcp_host_listen_at(server, (struct in_addr){ htonl(INADDR_LOOPBACK) },
+                                    &host_port);
+    if (rc == 0)
+        oat_info("TCP server: module port %u exposed on host 127.0.0.1:%u", server->local_port,
+                 host_port);
+    return rc;
 }
 
 static void accept_ready(int fd, short revents, void *arg)
@@ -654,6 +784,7 @@ static void accept_ready(int fd, short revents, void *arg)
         }
         snprintf(t->peer, sizeof t->peer, "host peer");
         apply_socket_options(c, cfd);
+        oat_pcap_tcp_open(c, cfd, false);
         oat_chan_opened(c);
         pump(c, true, false);
     }

@@ -3,7 +3,9 @@
  * move in memory between module ports), other peers through a host socket that needs a
  * bearer. Host fds are only torn down on the I/O thread; nothing here ever blocks. */
 #include "wip/wip_internal.h"
+#include "wip/pcap.h"
 #include "core/calls.h"
+#include "core/config.h"
 #include "core/log.h"
 #include "core/loop.h"
 
@@ -211,6 +213,7 @@ static void udp_io(int fd, short revents, void *arg)
             break;
         }
         oat_io_hold(OAT_WIP_HOST_QUIET_US);
+        oat_pcap_udp(fd, &from, false, buf, (size_t)n);
         if (accepts(t->chan))
             enqueue(t, &from, buf, (uint32_t)n);
     }
@@ -412,7 +415,7 @@ static int explicit_peer(const oat_peer_opts *peer, struct sockaddr_in *to, bool
                  !str || !*str ? "no peer address" : "no peer port");
         return WIP_CERR_INVALID;
     }
-    if (port == 0 || port > 65535) {
+    if (port == 0 || port > OAT_PORT_MAX) {
         oat_warn("wip_writeOpts: peer port %u (WIP_CERR_OUT_OF_RANGE)", port);
         return WIP_CERR_OUT_OF_RANGE;
     }
@@ -485,6 +488,7 @@ static int udp_write(oat_chan *c, const void *buf, uint32_t len, const oat_peer_
                  oat_cerr_name(rc));
         return rc;
     }
+    oat_pcap_udp(t->fd, &to, true, buf, len);
     oat_io_hold(OAT_WIP_HOST_QUIET_US);      /* an answer may be on its way */
     return (int)len;
 }
@@ -498,7 +502,7 @@ static int udp_set_opt(oat_chan *c, int opt, const oat_optval *v)
         return WIP_CERR_CSTATE;      /* the port and the peer are given at creation */
     switch (opt) {
     case WIP_COPT_PORT:
-        if (v->num > 65535)
+        if (v->num > OAT_PORT_MAX)
             return WIP_CERR_OUT_OF_RANGE;
         t->port_asked = (uint16_t)v->num;
         return 0;
@@ -517,7 +521,7 @@ static int udp_set_opt(oat_chan *c, int opt, const oat_optval *v)
         return 0;
     }
     case WIP_COPT_PEER_PORT:
-        if (v->num == 0 || v->num > 65535)
+        if (v->num == 0 || v->num > OAT_PORT_MAX)
             return WIP_CERR_OUT_OF_RANGE;
         t->peer_port = (uint16_t)v->num;
         return 0;

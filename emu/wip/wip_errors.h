@@ -1,13 +1,14 @@
 /* wip_errors.h: the WIP error families (errnames.c): channel WIP_CERR_*, bearer WIP_BERR_*,
- * SSL and SMTP errnums, with their names and messages, and the host errno map into them. */
+ * SSL, SMTP, HTTP, FTP and POP3 errnums, with their names and messages, and the host errno map into them. */
 #ifndef OAT_WIP_ERRORS_H
 #define OAT_WIP_ERRORS_H
 
 #include "core/errors.h"
 
-/* The SSL and SMTP families fall back to the channel one (negative errnums are WIP_CERR_*). */
+/* The SSL, SMTP, HTTP, FTP and POP3 families fall back to the channel one (negative errnums are
+ * WIP_CERR_*). */
 extern const oat_err_table oat_wip_cerr_errors, oat_wip_berr_errors, oat_wip_ssl_errors,
-    oat_wip_smtp_errors;
+    oat_wip_smtp_errors, oat_wip_http_errors, oat_wip_ftp_errors, oat_wip_pop3_errors;
 /* Every WIP family, NULL-terminated. */
 extern const oat_err_table *const oat_wip_err_tables[];
 

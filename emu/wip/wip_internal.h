@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <netinet/in.h>
 #include "wip.h"
+#include "../core/lock_check.h"
 #include "../core/sched.h"
 #include "wip/wip_errors.h"
 
@@ -141,7 +142,9 @@ struct wip_channel_ {
     uint8_t ttl, tos;
     /* transport state */
     void *tp;
-    struct oat_link *link;    /* the module's radio link under a host channel (link.c) */
+    struct oat_link *link;        /* the module's radio link under a host channel (link.c) */
+    struct oat_pcap_flow *pcap;   /* --pcap: this channel's flow (pcap.c), NULL if none */
+    struct oat_fault_conn *fault;   /* host TCP client: its scripted faults (fault.c), or NULL */
 };
 
 /* Create a channel owned by the calling task, state BUSY, one reference held by the
@@ -224,6 +227,9 @@ int oat_chan_inner_get_opt(oat_chan *outer, int opt, const oat_optval *v);
  * already. Abort: reset it now, then close it. */
 void oat_chan_close_inner(oat_chan *outer);
 void oat_chan_abort_inner(oat_chan *outer);
+/* Close the inner channel and let go of it: the outer goes on without one (an HTTP session
+ * between connections) and is not released when that one ends. */
+void oat_chan_let_go_inner(oat_chan *outer);
 /* channel.c, when an adopted channel's last reference went and it was freed: its outer lets
  * go of it and is released. */
 void oat_chan_inner_gone(oat_chan *outer);
@@ -257,12 +263,15 @@ typedef struct {
     oat_task_alarm *alarm;
     oat_chan_shot *shot;        /* the armed or posted firing; NULL: stopped */
     int wait_token;             /* the virtual-clock hold of a host channel, or -1 */
-    bool no_host_wait;          /* models the module itself (its link): no clock hold */
 } oat_chan_timer;
 void oat_chan_timer_init(oat_chan_timer *tm);
 /* fn(c) in c's owner task, lock held, ms of emulated time from now unless stopped or
  * restarted before. false (and nothing armed) when host memory runs out. */
 bool oat_chan_timer_start(oat_chan_timer *tm, oat_chan *c, uint32_t ms, void (*fn)(oat_chan *c));
+/* The same for a span the module spends itself (its CPU): no host peer is awaited, so the
+ * virtual clock is not held for host time even on a host channel. */
+bool oat_chan_timer_start_busy(oat_chan_timer *tm, oat_chan *c, uint32_t ms,
+                               void (*fn)(oat_chan *c));
 /* Stop it; safe when stopped. A transport stops its timers before its tp block goes. */
 void oat_chan_timer_stop(oat_chan_timer *tm);
 
@@ -280,6 +289,8 @@ int oat_stream_get_opt(oat_chan *c, int opt, const oat_optval *v);
 bool oat_net_ready(const char *fn);          /* wip_netInit done; else a trace (no lock) */
 /* A bearer is IP-connected, so host networks are reachable (lock held). */
 bool oat_bearer_ip_up(void);
+/* The module's own IP address (network order) on the first connected bearer, 0 if none. */
+wip_in_addr_t oat_bearer_own_addr(void);
 /* wip_netExit and module stop: close every bearer silently, free them (lock held). */
 void oat_bearer_reset(void);
 /* Every connected bearer drops now, as with --bearer=drop= (the test kit's world control;
@@ -338,6 +349,13 @@ extern const oat_chan_ops oat_tcp_host_ops;
 /* fn: the create call, for the trace of a refusal. */
 void oat_tcp_host_connect(const char *fn, oat_chan *c, const char *host, uint16_t port);
 int oat_tcp_host_listen(oat_chan *server, uint16_t host_port);
+/* The same at a host address; *host_port 0 picks a free port, set to the one bound. */
+int oat_tcp_host_listen_at(oat_chan *server, struct in_addr addr, uint16_t *host_port);
+/* A TCP server on the host network only (no module port; the FTP client's active data
+ * connections, tcp.c): listening at addr on a free port (*host_port), its connections spawn
+ * channels that report to evh with ctx, OPEN first. NULL with a trace naming fn. */
+oat_chan *oat_tcp_host_server(const char *fn, struct in_addr addr, wip_eventHandler_f evh,
+                              void *ctx, uint16_t *host_port);
 void oat_tcp_host_unlisten(oat_chan *server);
 extern const oat_chan_ops oat_tcp_loop_ops;
 
@@ -350,6 +368,32 @@ oat_chan *oat_ssl_wrap(const char *fn, oat_chan *tcp, const char *host, wip_even
                        void *ctx);
 /* The Security library's state goes (module stop; ssl.c). */
 void oat_ssl_reset(void);
+
+/* ---- session channels (session.c), lock held ----
+ * A session type: its ops, transport block size, default server port, and the defaults it
+ * sets in a new session before the create call's options apply. */
+typedef struct {
+    const oat_chan_ops *ops;
+    size_t tp_size;
+    uint16_t port;
+    void (*init)(oat_chan *s);
+} oat_session_kind;
+/* The session for the *CreateOpts call fn (ap NULL: no options): a TCP client to server
+ * adopted as its inner channel, NODELAY on; NULL after a trace. */
+oat_chan *oat_session_create(const oat_session_kind *k, const char *fn, const ascii *server,
+                             wip_eventHandler_f evh, void *ctx, int opt, va_list *ap);
+/* wip_close of a session: true when its QUIT may go (alive: the protocol is past its
+ * greeting and not failed; the connection is up); else, its timers stopped, the session
+ * lets go of its connection (or is released without one). */
+bool oat_session_may_quit(oat_chan *s, bool alive);
+void oat_session_let_go(oat_chan *s);
+/* wip_read / wip_write on a session: WIP_CERR_NOT_SUPPORTED. */
+int oat_session_no_read(oat_chan *c, void *buf, uint32_t len, const oat_peer_opts *peer);
+int oat_session_no_write(oat_chan *c, const void *buf, uint32_t len, const oat_peer_opts *peer);
+/* fn(s) in s's owner task after the current handler returns, lock held, as the module's
+ * stack runs between handlers; asked again before it ran, it runs once (*posted, a flag in
+ * s's tp block, says it is queued). */
+void oat_session_run_later(oat_chan *s, bool *posted, void (*fn)(oat_chan *s));
 
 /* Service lifecycle (module start/stop). */
 void oat_wip_stop(void);

@@ -66,6 +66,11 @@ int oatemu_in_task(int task, void (*fn)(void *arg), void *arg);
  * after 1 s; "fail=WIP_BERR_NO_SIM", "delay=5s", "drop=30s", "apn=internet"...). Applies to
  * the bearer starts that come after it. Returns 0, or -1 (reason traced) for a bad spec. */
 int oatemu_set_bearer(const char *spec);
+/* Scripted faults on host connections, as the --fault flag takes them
+ * ("peer.test:7:reset-after=1000", "mail.test:25:stall=5s;10.0.0.1:refuse"; "" = none):
+ * they apply to the connections that start after it. Returns 0, or -1 (reason traced) for
+ * a bad spec. */
+int oatemu_set_fault(const char *spec);
 /* The module's radio link: spec as the --link flag takes it ("lan", "gprs", "edge", "3g",
  * "rate=40k/80k,rtt=600ms,jitter=50ms", "gprs,rtt=1s"). Applies to the host channels opened
  * after it. Returns 0, or -1 (reason traced) for a bad spec or when no module runs. */

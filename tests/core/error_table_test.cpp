@@ -1,5 +1,6 @@
 // The error tables (core/errors.h): every family of every layer names each of its codes once,
-// with a message; SSL and SMTP errnums never share a value; lookups fall back as documented.
+// with a message; positive WIP errnums (SSL, SMTP, HTTP, FTP, POP3) never share a value;
+// lookups fall back as documented.
 #include <gtest/gtest.h>
 
 #include <set>
@@ -12,6 +13,9 @@ extern "C" {
 #include "adl_error.h"
 #include "adl_flash.h"
 #include "wip_channel.h"
+#include "wip_ftp.h"
+#include "wip_http.h"
+#include "wip_pop3.h"
 #include "wip_smtp.h"
 #include "wip_ssl.h"
 }
@@ -47,7 +51,38 @@ TEST(ErrorTable, EveryCodeOfEveryFamilyHasAUniqueNameAndAMessage)
             EXPECT_STREQ(oat_err_message(t, e.code), e.message);
         }
     }
-    EXPECT_EQ(families.size(), 7u);   // ADL_RET, ADL_FLH_RET, ADL_GPRS, WIP_CERR, WIP_BERR, SSL, SMTP
+    EXPECT_EQ(families.size(), 10u);   // ADL_RET, ADL_FLH_RET, ADL_GPRS, WIP_CERR, WIP_BERR, SSL,
+                                       // SMTP, HTTP, FTP, POP3
+}
+
+TEST(ErrorTable, HttpCodesSitApartFromSslSmtpAndStatusCodes)
+{
+    const oat_err_table &http = oat_wip_http_errors;
+    for (size_t j = 0; j < http.count; j++) {   // 201..299: apart from SSL's and SMTP's
+        EXPECT_GT(http.codes[j].code, 200) << http.codes[j].name;
+        EXPECT_LT(http.codes[j].code, 300) << http.codes[j].name;
+    }
+    EXPECT_STREQ(oat_err_name(&http, WIP_CERR_TIMEOUT), "WIP_CERR_TIMEOUT");
+}
+
+TEST(ErrorTable, FtpAndPop3CodesSitAboveEveryReplyCodeAndApartFromTheOthers)
+{
+    const oat_err_table &ftp = oat_wip_ftp_errors, &pop3 = oat_wip_pop3_errors;
+    for (size_t j = 0; j < ftp.count; j++) {   // FTP's replies (1xx..5xx) are errnums too
+        EXPECT_GT(ftp.codes[j].code, 600) << ftp.codes[j].name;
+        EXPECT_LT(ftp.codes[j].code, 700) << ftp.codes[j].name;
+    }
+    for (size_t j = 0; j < pop3.count; j++) {
+        EXPECT_GT(pop3.codes[j].code, 700) << pop3.codes[j].name;
+        EXPECT_LT(pop3.codes[j].code, 800) << pop3.codes[j].name;
+    }
+    std::set<long long> positive;              // no two WIP families share a positive errnum
+    for (const oat_err_table *const *t = oat_wip_err_tables; *t; t++)
+        for (size_t i = 0; i < (*t)->count; i++)
+            if ((*t)->codes[i].code > 0)
+                EXPECT_TRUE(positive.insert((*t)->codes[i].code).second) << (*t)->codes[i].name;
+    EXPECT_STREQ(oat_err_name(&pop3, WIP_CERR_PIPE_BROKEN), "WIP_CERR_PIPE_BROKEN");
+    EXPECT_EQ(oat_err_name(&ftp, 550), nullptr);   // a server reply code
 }
 
 TEST(ErrorTable, SslAndSmtpCodesDoNotCollide)

@@ -1,10 +1,12 @@
 /* fuzz_flags.c: libFuzzer harness of the command-line option parsers: every flag through
- * oat_config_set ("name=value"), and the narrow parsers it calls one by one: durations,
- * --host-map entries (length-bounded, not NUL-terminated) and --bearer specs. */
+ * the option registry (oat_config_set "name=value", every layer's options registered) and the
+ * narrow parsers the options use one by one: durations, --host-map entries (length-bounded,
+ * not NUL-terminated) and --bearer specs. */
 #include "fuzz_input.h"
 
 #include "core/config.h"
-#include "wip/bearer_config.h"
+#include "host/options.h"
+#include "wip/wip_options.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -33,9 +35,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char *eq = strchr(text, '=');
     if (eq) {
         *eq = '\0';
-        oat_config c;
-        oat_config_defaults(&c, "fuzz_flags");
-        if (oat_config_set(&c, text, eq + 1, err, sizeof err) != 0)
+        FUZZ_CHECK(oat_options_register_all() == 0);
+        oat_config_defaults("fuzz_flags");
+        if (oat_config_set(text, eq + 1, err, sizeof err) != 0)
             FUZZ_CHECK(strlen(err) < sizeof err);
     }
     free(text);

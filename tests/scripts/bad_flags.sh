@@ -24,6 +24,12 @@ bad=(
   --host-map=a=1.2.3.4:0 --host-map=a:=1.2.3.4:25 --host-map=a=1.2.3.4:+25
   --expose=7:99999 --expose=+7:7007 --at=tcp:65536 --at=tcp:+1 --trace=+3 --trace=1-99
   --trace=file:/nonexistent/x "--flash-dir=/proc/oatemu-no/flash" "--flash-dir=$work/file/flash"
+  --fault=peer.test:explode --fault=peer.test --fault=peer.test:99999:refuse
+  --fault=peer.test:reset-after=0 --fault=peer.test:reset-after=x --fault=peer.test:stall=soon
+  --fault=peer.test:refuse=1 --fault=:refuse "--fault=[::1:refuse" --fault=peer.test:tls-alert-after
+  --module-cpu=pentium --module-cpu=
+  --link=dialup --link=gprs,rate=40k --link=rtt=600ms --link=rate=0/80k --link=gprs,rtt=2m
+  --link=gprs,jitter=soon --link=gprs,speed=1 --link=rate=40k/80kk --link=lan,gprs
 )
 for flag in "${bad[@]}"; do
   run_flags "$flag"
@@ -45,6 +51,10 @@ good=(
   --rtc=4294967295 --rtc=2106-02-07T06:28:15 --rtc=0
   --host-map=smtp.example.com:465=127.0.0.1:8465,echo.example.com=localhost:7007
   --host-map=v6.example.com=::1:25 --expose=7:0,25:2525 --trace=1-3,file:"$work/trace.log"
+  "--fault=mail.test:25:reset-after=1000;10.0.0.1:stall=2s,drop-bearer=1m" "--fault=[::1]:443:refuse"
+  --module-cpu=arm9-104mhz --module-cpu=off
+  --link=gprs --link=lan --link=3g --link=edge,jitter=50ms --link=rate=40k/80k,rtt=600ms
+  --link=gprs,rtt=1s
 )
 for flag in "${good[@]}"; do
   run_flags "$flag"
