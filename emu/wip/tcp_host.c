@@ -576,13 +576,20 @@ static void host_kick(oat_chan *c)
         setsockopt(t->fd, SOL_SOCKET, SO_RCVLOWAT, &lowat, sizeof lowat);
         t->lowat = c->rcv_lowat;
     }
-    if (t && t->broken_err && c->snd.count > 0) {
-        fail(c, t->broken_err, "send failed");
-        return;
-    }
     if (t)
         oat_link_down_kick(&t->link, c);
     pump(c, t && oat_link_shapes_down(&t->link), false);
+}
+
+/* A write once the connection broke (the peer reset it behind bytes still unread): the
+ * channel fails now, as a module loopback channel whose peer aborted (docs/decisions.md). */
+static int host_write_check(oat_chan *c)
+{
+    host_tp *t = tp_of(c);
+    if (!t || !t->broken_err)
+        return 0;
+    fail(c, t->broken_err, "write after the connection broke with");
+    return -1;
 }
 
 /* The application reads straight from the socket. */
@@ -710,6 +717,7 @@ const oat_chan_ops oat_tcp_host_ops = {
     .set_opt = host_set_opt,
     .get_opt = host_get_opt,
     .kick = host_kick,
+    .write_check = host_write_check,
     .recv_now = host_recv_now,
     .readable = host_readable,
     .close = host_close,

@@ -81,10 +81,12 @@ typedef struct {
     int (*get_opt)(oat_chan *c, int opt, const oat_optval *v);
     /* Stream: the send ring got bytes, or the receive ring got room. */
     void (*kick)(oat_chan *c);
-    /* Stream, optional: move bytes between the application's buffer and the wire at once
-     * while the ring on that side is empty (one copy less). Return the bytes moved, 0, or
-     * -1 after the channel failed. */
-    int (*send_now)(oat_chan *c, const void *buf, uint32_t len);
+    /* Stream, optional: before a write takes bytes, 0; or -1 when the connection is known
+     * broken (the channel fails now, its ERROR tells why, the write gets WIP_CERR_CSTATE). */
+    int (*write_check)(oat_chan *c);
+    /* Stream, optional: move bytes from the wire to the application's buffer at once while
+     * the receive ring is empty (one copy less). Return the bytes moved, 0, or -1 after the
+     * channel failed. */
     int (*recv_now)(oat_chan *c, void *buf, uint32_t len);
     /* The application closed the channel: finish (send what was accepted), then call
      * oat_chan_release(c). */
