@@ -99,15 +99,22 @@ static void list_append(oat_event **head, oat_event **tail, oat_event *ev)
     *tail = ev;
 }
 
-int oat_task_defer_close(oat_task *t, oat_event_fn fn, void *arg, oat_event_fn drop)
+/* A queued event for task t, or NULL after drop(arg) (no task, or out of memory). */
+static oat_event *event_new(oat_task *t, oat_event_fn fn, void *arg, oat_event_fn drop)
 {
     oat_event *ev = t ? malloc(sizeof *ev) : NULL;
-    if (!ev) {
-        if (drop)
-            drop(arg);
+    if (ev)
+        *ev = (oat_event){ fn, drop, arg, NULL };
+    else if (drop)
+        drop(arg);
+    return ev;
+}
+
+int oat_task_defer_close(oat_task *t, oat_event_fn fn, void *arg, oat_event_fn drop)
+{
+    oat_event *ev = event_new(t, fn, arg, drop);
+    if (!ev)
         return -1;
-    }
-    *ev = (oat_event){ fn, drop, arg, NULL };
     OAT_LOCK(&sched_mu, SCHED);
     list_append(&t->closing, &t->closing_tail, ev);   /* accepted while stopping: the
                                                         * stop pass drops it */
@@ -118,13 +125,9 @@ int oat_task_defer_close(oat_task *t, oat_event_fn fn, void *arg, oat_event_fn d
 
 int oat_post(oat_task *t, oat_event_fn fn, void *arg, oat_event_fn drop)
 {
-    oat_event *ev = t ? malloc(sizeof *ev) : NULL;
-    if (!ev) {
-        if (drop)
-            drop(arg);
+    oat_event *ev = event_new(t, fn, arg, drop);
+    if (!ev)
         return -1;
-    }
-    *ev = (oat_event){ fn, drop, arg, NULL };
     OAT_LOCK(&sched_mu, SCHED);
     if (stopping) {
         OAT_UNLOCK(&sched_mu, SCHED);

@@ -118,6 +118,20 @@ int oat_http_start(oat_chan *s, oat_chan *d, const char *fn)
         oat_warn("%s: out of memory for the request (WIP_CERR_MEMORY)", fn);
         return WIP_CERR_MEMORY;
     }
+    if (!same) {                        /* the connection first: a failure leaves t as it was */
+        drop_connection(s, t);
+        oat_chan *in = dt->url.tls
+                           ? oat_ssl_client(fn, host, port, oat_chan_inner_handler, s)
+                           : oat_tcp_client_create(fn, host, port, oat_chan_inner_handler, s,
+                                                   WIP_COPT_END, NULL);
+        if (!in)
+            return WIP_CERR_INVALID;
+        oat_chan_adopt(s, in, fn);
+        oat_chan_inner_set_opt(s, WIP_COPT_NODELAY, &(oat_optval){ .num = 1 });
+        snprintf(t->conn_host, sizeof t->conn_host, "%s", host);
+        t->conn_port = port;
+        t->conn_tls = dt->url.tls;
+    }
     t->data = d;
     dt->session = s;
     dt->reused = same;
@@ -127,19 +141,6 @@ int oat_http_start(oat_chan *s, oat_chan *d, const char *fn)
         oat_http_post_pump(s);
         return 0;
     }
-    drop_connection(s, t);
-    oat_chan *in = dt->url.tls ? oat_ssl_client(fn, host, port, oat_chan_inner_handler, s)
-                               : oat_tcp_client_create(fn, host, port, oat_chan_inner_handler, s,
-                                                       WIP_COPT_END, NULL);
-    if (!in) {
-        detach(t);
-        return WIP_CERR_INVALID;
-    }
-    oat_chan_adopt(s, in, fn);
-    oat_chan_inner_set_opt(s, WIP_COPT_NODELAY, &(oat_optval){ .num = 1 });
-    snprintf(t->conn_host, sizeof t->conn_host, "%s", host);
-    t->conn_port = port;
-    t->conn_tls = dt->url.tls;
     dt->phase = REQ_CONNECTING;
     return 0;
 }
@@ -186,12 +187,14 @@ static void on_done(oat_chan *s, http_tp *t, oat_chan *d)
             return request_fail(s, t, WIP_HTTP_ERR_PROTOCOL, why);
         dt->url = next;
         dt->discarding = false;
-        if (oat_http_start(s, d, "HTTP redirect") != 0)
-            request_fail(s, t, WIP_CERR_INVALID, "the redirect could not be followed");
+        int rc = oat_http_start(s, d, "HTTP redirect");   /* d stays the session's on failure */
+        if (rc != 0)
+            request_fail(s, t, rc, "the redirect could not be followed");
         return;
     }
+    bool app_closed = d->app_closed;    /* detach releases a data channel closed already */
     detach(t);
-    if (!d->app_closed)
+    if (!app_closed)
         oat_chan_peer_closed(d);
     oat_chan_event(s, WIP_CEV_DONE, 0);
 }

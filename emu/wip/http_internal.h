@@ -142,6 +142,7 @@ typedef struct {
 /* http.c for http_data.c: start (or restart, after a redirect) the request on a connection
  * to its server; move what can move now; write to the connection; the request is over
  * (its connection kept or dropped). */
+/* oat_http_start: 0, or a WIP_CERR_* with the session's request as it was before the call. */
 int oat_http_start(oat_chan *s, oat_chan *d, const char *fn);
 void oat_http_pump(oat_chan *s);
 void oat_http_post_pump(oat_chan *s);

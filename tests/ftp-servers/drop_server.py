@@ -2,8 +2,9 @@
 """drop_server.py: an FTP server of ours that breaks downloads: any login is taken, and a RETR
 (passive mode) sends the first --drop-after bytes of the pattern bytes(i % 251), then closes
 the data connection and replies 426, as a server whose disk or link failed mid-transfer.
+With --account ACC, PASS is answered 332 and only ACCT ACC logs in (530 for another).
 Prints "root DIR" and "listening on 127.0.0.1:PORT" once it accepts connections.
-usage: drop_server.py --port 0 --spool DIR --drop-after N"""
+usage: drop_server.py --port 0 --spool DIR --drop-after N [--account ACC]"""
 import argparse
 import os
 import socket
@@ -14,7 +15,7 @@ def pattern(n):
     return bytes(i % 251 for i in range(n))
 
 
-def session(conn, drop_after):
+def session(conn, drop_after, account):
     f = conn.makefile("rb")
     data_listener = None
 
@@ -28,7 +29,10 @@ def session(conn, drop_after):
         if verb == "USER":
             reply("331 password please")
         elif verb == "PASS":
-            reply("230 logged in")
+            reply("332 account please" if account else "230 logged in")
+        elif verb == "ACCT" and account:
+            given = line.split(" ", 1)[1] if " " in line else ""
+            reply("230 logged in" if given == account else "530 not that account")
         elif verb == "TYPE":
             reply("200 type set")
         elif verb == "PASV":
@@ -58,6 +62,7 @@ def main():
     ap.add_argument("--port", type=int, default=0)
     ap.add_argument("--spool", required=True)
     ap.add_argument("--drop-after", type=int, default=65536)
+    ap.add_argument("--account", default="")
     args = ap.parse_args()
     os.makedirs(args.spool, exist_ok=True)
     srv = socket.socket()
@@ -68,7 +73,7 @@ def main():
     print("listening on 127.0.0.1:%d" % srv.getsockname()[1], flush=True)
     while True:
         conn, _ = srv.accept()
-        threading.Thread(target=session, args=(conn, args.drop_after), daemon=True).start()
+        threading.Thread(target=session, args=(conn, args.drop_after, args.account), daemon=True).start()
 
 
 if __name__ == "__main__":

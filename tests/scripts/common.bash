@@ -12,3 +12,14 @@ run_app() {
   printf '%b' "$input" |
     timeout 60 "${runner[@]}" "$exe" --clock=virtual --flash-dir="$flash" --trace=1 "$@" 2>&1
 }
+# wait_for <file> <pid> <seconds> <regex> [count]: poll every 50 ms, for at most <seconds>,
+# until the file has count (default 1) lines matching, or the process ended (then one last look).
+wait_for() {
+  local i want=${5:-1}
+  for ((i = 0; i < $3 * 20; i++)); do
+    (($(grep -Ecs -- "$4" "$1") >= want)) && return 0
+    kill -0 "$2" 2>/dev/null || { (($(grep -Ecs -- "$4" "$1") >= want)); return; }
+    sleep 0.05
+  done
+  return 1
+}

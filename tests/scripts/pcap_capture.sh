@@ -23,17 +23,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# wait_for <file> <pid> <seconds> <regex>: poll until the file matches or the process ended.
-wait_for() {
-  local i
-  for ((i = 0; i < $3 * 20; i++)); do
-    grep -Eqs -- "$4" "$1" && return 0
-    kill -0 "$2" 2>/dev/null || { grep -Eqs -- "$4" "$1"; return; }
-    sleep 0.05
-  done
-  return 1
-}
-
 $py "$src/scripts/smtp_server.py" --make-pki "$work/pki"
 $py "$src/scripts/smtp_server.py" --cert "$work/pki/server.pem" --key "$work/pki/server.key" \
   --spool "$work/spool" --user mailer --password 's3cret' >"$work/server.log" 2>&1 &

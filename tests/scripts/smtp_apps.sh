@@ -24,17 +24,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# wait_for <file> <pid> <seconds> <regex> [count]: poll until the file has count matching lines.
-wait_for() {
-  local i want=${5:-1}
-  for ((i = 0; i < $3 * 20; i++)); do
-    (($(grep -Ecs -- "$4" "$1") >= want)) && return 0
-    kill -0 "$2" 2>/dev/null || { (($(grep -Ecs -- "$4" "$1") >= want)); return; }
-    sleep 0.05
-  done
-  return 1
-}
-
 $py "$server_py" --make-pki "$work/pki"
 # start_server <name> [options]: sets port; the spool is $work/<name>.
 start_server() {

@@ -17,17 +17,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# wait_for <file> <pid> <seconds> <regex>: poll until the file matches or the process ended.
-wait_for() {
-  local i
-  for ((i = 0; i < $3 * 20; i++)); do
-    grep -Eqs "$4" "$1" && return 0
-    kill -0 "$2" 2>/dev/null || { grep -Eqs "$4" "$1"; return; }
-    sleep 0.05
-  done
-  return 1
-}
-
 # --expose=7:0: the server takes any free host port and names it in its log.
 "$server_exe" --at=none --clock=real --expose=7:0 --flash-dir="$work/s" --trace=1,2 \
   >"$work/server.log" 2>&1 &

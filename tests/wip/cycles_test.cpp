@@ -1,30 +1,12 @@
 // cycles_test.cpp: 10000 create/close cycles of TCP channels, on module loopback and to a
 // host peer, leave no descriptor and no memory behind, and every finalizer runs once.
 #include "host_peer.h"
+#include "process_resources.h"
 #include "wip_fixture.h"
-
-#include <dirent.h>
-#include <malloc.h>
 
 namespace {
 
 constexpr int kCycles = 10000;
-
-int open_fds()
-{
-    int n = 0;
-    DIR *d = opendir("/proc/self/fd");
-    while (d && readdir(d))
-        n++;
-    if (d)
-        closedir(d);
-    return n;
-}
-
-size_t heap_in_use()
-{
-    return mallinfo2().uordblks;
-}
 
 int g_finalized;
 void count_finalizer(void *) { g_finalized++; }
@@ -63,14 +45,14 @@ TEST_F(Cycles, TenThousandLoopbackCyclesLeaveNoDescriptorOrMemoryBehind)
     g_finalized = 0;
     for (int i = 0; i < 100; i++)   // warm-up: allocator pools, first-use caches
         cycle("127.0.0.1", 2200);
-    int fds = open_fds();
+    int fds = open_descriptors();
     size_t heap = heap_in_use();
     for (int i = 0; i < kCycles; i++)
         cycle("127.0.0.1", 2200);
     oat_shim_advance_ms(1000);
     EXPECT_EQ(kCycles + 100, opened);
     EXPECT_EQ(kCycles + 100, g_finalized);
-    EXPECT_EQ(fds, open_fds());
+    EXPECT_EQ(fds, open_descriptors());
     EXPECT_LT(heap_in_use(), heap + 16 * 1024) << "heap grew from " << heap;
 }
 
@@ -88,7 +70,7 @@ TEST_F(Cycles, TenThousandHostCyclesLeaveNoDescriptorOrMemoryBehind)
     for (int i = 0; i < 100; i++)
         host_cycle();
     oat_shim_advance_ms(100);
-    int fds = open_fds();
+    int fds = open_descriptors();
     size_t heap = heap_in_use();
     for (int i = 0; i < kCycles; i++) {
         host_cycle();
@@ -98,7 +80,7 @@ TEST_F(Cycles, TenThousandHostCyclesLeaveNoDescriptorOrMemoryBehind)
     oat_shim_advance_ms(100);
     EXPECT_EQ(kCycles + 100, opened);
     EXPECT_EQ(kCycles + 100, g_finalized);
-    EXPECT_TRUE(wait_until([&] { return open_fds() == fds; })) << open_fds() << " vs " << fds;
+    EXPECT_TRUE(wait_until([&] { return open_descriptors() == fds; })) << open_descriptors() << " vs " << fds;
     EXPECT_LT(heap_in_use(), heap + 16 * 1024) << "heap grew from " << heap;
 }
 

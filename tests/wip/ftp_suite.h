@@ -7,6 +7,7 @@
 #ifndef FTP_SUITE_H
 #define FTP_SUITE_H
 
+#include "process_resources.h"
 #include "smtp_servers.h"
 
 #include "wip_ftp.h"
@@ -29,17 +30,6 @@ inline void spit(const std::string &path, const std::string &bytes)
 {
     std::ofstream f(path, std::ios::binary);
     f << bytes;
-}
-
-inline int open_descriptors()
-{
-    int n = 0;
-    DIR *d = opendir("/proc/self/fd");
-    while (d && readdir(d))
-        n++;
-    if (d)
-        closedir(d);
-    return n;
 }
 
 class FtpSuite : public WipTest {

@@ -2,7 +2,8 @@
 // vsftpd_server.py: run as the test's user, anonymous logins) and against a server of ours
 // that drops the data connection mid-transfer (drop_server.py): 1 MB and 10 MB byte-exact
 // both ways, passive and active; ASCII uploads arrive with CRLF (vsftpd stores the bytes
-// as sent); a broken download ends with ERROR 426 on the data channel and the session.
+// as sent); a broken download ends with ERROR 426 on the data channel and the session; a
+// server asking for an account (332) gets WIP_COPT_ACCOUNT's ACCT, and 530 for a wrong one.
 #include "ftp_suite.h"
 
 namespace {
@@ -77,6 +78,28 @@ TEST_F(FtpDroppingServer, ADataConnectionDroppedMidTransferGives426)
         sent += (char)(i % 251);
     EXPECT_TRUE(sent == got);
     EXPECT_EQ(WIP_CSTATE_READY, wip_getState(session));
+    close_session();
+}
+
+TEST_F(FtpDroppingServer, AnAccountAskedFor332GoesAsAcctAndAWrongOneIsRefused)
+{
+    start("drop_server.py", "--account acme");
+    auto with_account = [&](const char *account) {
+        return [=] {
+            return wip_FTPCreateOpts("ftp.example.com", handler, &sctx, WIP_COPT_USER, "module",
+                                     WIP_COPT_PASSWORD, "s3cret", WIP_COPT_ACCOUNT, account,
+                                     WIP_COPT_END);
+        };
+    };
+    ASSERT_TRUE(open_session(with_account("acme"))) << traces() << server->log();
+    EXPECT_EQ(WIP_CSTATE_READY, wip_getState(session));
+    close_session();
+    events.clear();
+    EXPECT_FALSE(open_session(with_account("other")));
+    ASSERT_NE(nullptr, last(WIP_CEV_ERROR, session)) << traces();
+    EXPECT_EQ(530, last(WIP_CEV_ERROR, session)->err);
+    EXPECT_NE(std::string::npos, traces().find("the account")) << "the trace names the step";
+    EXPECT_EQ(WIP_CSTATE_TO_CLOSE, wip_getState(session));
     close_session();
 }
 

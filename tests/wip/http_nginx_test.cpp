@@ -3,6 +3,7 @@
 // nginx's access log), a chunked body (SSI), Range, 301 reported and followed, 404, Basic
 // authentication, HEAD, HTTPS with the test PKI, and 200 GETs without descriptor growth.
 #include "http_servers.h"
+#include "process_resources.h"
 
 #include <memory>
 #include <set>
@@ -156,22 +157,13 @@ TEST_F(HttpNginx, HttpsWithTheTestPkiAndAnUntrustedServerRefused)
     EXPECT_EQ(1u, connections().size());
 }
 
-static int open_fds()
-{
-    int n = 0;
-    DIR *d = opendir("/proc/self/fd");
-    while (d && readdir(d))
-        n++;
-    if (d)
-        closedir(d);
-    return n;
-}
-
-TEST_F(HttpNginx, TwoHundredGetsLeaveNoDescriptorBehind)
+TEST_F(HttpNginx, TwoHundredGetsLeaveNoDescriptorAndNoMemoryBehind)
 {
     start();
     ASSERT_TRUE(get("http://www.example.com/hello.txt")) << traces();
-    int before = open_fds();
+    traces();
+    int before = open_descriptors();
+    size_t heap = heap_in_use();
     for (int i = 0; i < 200; i++) {
         ASSERT_TRUE(get("http://www.example.com/hello.txt", [&](const char *url) {
             // every other request closes its connection: new sockets as well as reuse
@@ -180,11 +172,15 @@ TEST_F(HttpNginx, TwoHundredGetsLeaveNoDescriptorBehind)
                          : wip_getFile(session, url, handler, &reply);
         })) << i << traces();
         ASSERT_EQ("hello from nginx\n", reply.body) << i;
+        events.clear();                            // the test's own record of the events
     }
     task([&] { wip_close(session); });
     session = nullptr;
-    ASSERT_TRUE(wait_until([&] { return open_fds() <= before; })) << open_fds() << " > " << before;
+    ASSERT_TRUE(wait_until([&] { return open_descriptors() <= before; })) << open_descriptors() << " > " << before;
     EXPECT_EQ(201u, nginx->access().size());
+    traces();
+    // 200 requests' state (about 1 KB each) would show; allocator slack stays under 16 KB
+    EXPECT_LT(heap_in_use(), heap + 16 * 1024) << "heap grew from " << heap << " to " << heap_in_use();
 }
 
 TEST_F(HttpNginx, ABadUrlGivesNoChannelAndATrace)

@@ -4,11 +4,10 @@
 // builds, big bodies paced by WRITE events, every refusal with its reply code, a server that
 // drops or never answers, QUIT and the finalizer on close, and no leak over many mails.
 #include "host_peer.h"
+#include "process_resources.h"
 #include "smtp_peer.h"
 #include "smtp_servers.h"
 
-#include <dirent.h>
-#include <malloc.h>
 #include <time.h>
 
 #include <algorithm>
@@ -22,17 +21,6 @@ namespace {
 
 int g_finalized;
 void count_finalizer(void *) { g_finalized++; }
-
-int open_fds()
-{
-    int n = 0;
-    DIR *d = opendir("/proc/self/fd");
-    while (d && readdir(d))
-        n++;
-    if (d)
-        closedir(d);
-    return n;
-}
 
 std::string after_header(const std::string &content)
 {
@@ -422,7 +410,7 @@ TEST_F(Smtp, CloseSendsQuitAndTheFinalizerRunsOnce)
     put("bye\n");
     ASSERT_TRUE(has(WIP_CEV_DONE, session));
     EXPECT_EQ(0, g_finalized);
-    int fds = open_fds();
+    int fds = open_descriptors();
     close_session();
     ASSERT_TRUE(wait_until([&] { return peer.count_in_log("QUIT") == 1; })) << peer.log() << traces();
     ASSERT_TRUE(wait_until([&] { return g_finalized == 1; })) << traces();
@@ -431,7 +419,7 @@ TEST_F(Smtp, CloseSendsQuitAndTheFinalizerRunsOnce)
     EXPECT_EQ(1, peer.count_in_log("QUIT"));
     EXPECT_EQ(1, peer.count_in_log("CONNECT"));
     EXPECT_EQ((std::vector<int>{ WIP_CEV_OPEN, WIP_CEV_DONE }), kinds(session));
-    EXPECT_TRUE(wait_until([&] { return open_fds() < fds; })) << "the TCP socket is closed";
+    EXPECT_TRUE(wait_until([&] { return open_descriptors() < fds; })) << "the TCP socket is closed";
 }
 
 TEST_F(Smtp, NoReplyTimesOutWithWipCerrTimeout)
@@ -529,15 +517,15 @@ TEST_F(Smtp, TwentyMailsInOneSessionLeaveNoDescriptorOrMemoryBehind)
         traces();
     };
     one_session(2, 1);   // warm-up: allocator pools, first-use caches
-    int fds = open_fds();
-    size_t heap = mallinfo2().uordblks;
+    int fds = open_descriptors();
+    size_t heap = heap_in_use();
     one_session(20, 2);
     if (HasFatalFailure())
         return;
     EXPECT_EQ(22, peer.mails());
     EXPECT_EQ(2, g_finalized);
-    EXPECT_TRUE(wait_until([&] { return open_fds() == fds; })) << open_fds() << " vs " << fds;
-    EXPECT_LT(mallinfo2().uordblks, heap + 16 * 1024) << "heap grew from " << heap;
+    EXPECT_TRUE(wait_until([&] { return open_descriptors() == fds; })) << open_descriptors() << " vs " << fds;
+    EXPECT_LT(heap_in_use(), heap + 16 * 1024) << "heap grew from " << heap;
     EXPECT_EQ("mail number 19\r\n.\r\nend\r\n", after_header(peer.mail(22).content));
 }
 

@@ -4,14 +4,13 @@
 // modes, TLS 1.2 / 1.3, whole-buffer writes paced by WRITE events, the peer ending the
 // session, tear-down and restart cycles without leaks, the key log and bad inputs.
 #include "host_peer.h"
+#include "process_resources.h"
 #include "test_pki.h"
 #include "tls_peer.h"
 #include "wip_fixture.h"
 
 #include "wip_ssl.h"
 
-#include <dirent.h>
-#include <malloc.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
@@ -27,22 +26,6 @@ namespace {
 
 constexpr u16 kPort = 443;
 constexpr long long kDay = 24LL * 3600;
-
-int open_fds()
-{
-    int n = 0;
-    DIR *d = opendir("/proc/self/fd");
-    while (d && readdir(d))
-        n++;
-    if (d)
-        closedir(d);
-    return n;
-}
-
-size_t heap_in_use()
-{
-    return mallinfo2().uordblks;
-}
 
 // OpenSSL 3 keeps global caches (fetched algorithms, property queries) that grow with the
 // first several hundred handshakes and then level off: measured without the emulator, a
@@ -767,14 +750,14 @@ TEST_F(Ssl, TwoHundredCyclesOfInitBearerConnectExchangeCloseLeaveNothingBehind)
     task([&] { warm = warm_openssl_caches(*pki, 1000); });
     ASSERT_TRUE(warm) << "in-memory handshakes failed";
     traces();
-    int fds = open_fds();
+    int fds = open_descriptors();
     size_t heap = heap_in_use();
     for (int i = 0; i < 200; i++) {
         one_cycle(i);
         if (HasFatalFailure())
             return;
     }
-    EXPECT_TRUE(wait_until([&] { return open_fds() == fds; })) << open_fds() << " vs " << fds;
+    EXPECT_TRUE(wait_until([&] { return open_descriptors() == fds; })) << open_descriptors() << " vs " << fds;
     EXPECT_LT(heap_in_use(), heap + 16 * 1024) << "heap grew from " << heap;
     g_cycle = nullptr;
 }
