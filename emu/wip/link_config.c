@@ -4,7 +4,6 @@
 #include "wip/link.h"
 #include "core/config.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,19 +20,6 @@ static const struct {
 };
 
 static oat_link_profile chosen;
-
-static int fail(char *err, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static int fail(char *err, size_t len, const char *fmt, ...)
-{
-    if (err && len) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, len, fmt, ap);
-        va_end(ap);
-    }
-    return -1;
-}
 
 /* A rate in bit/s: digits with an optional k or M; above 0. */
 static int parse_rate(const char *s, const char *end, uint64_t *out)
@@ -57,24 +43,25 @@ static int parse_key(oat_link_profile *p, const char *item, char *err, size_t le
     char v[64];
     const char *eq = strchr(item, '=');
     if (!eq || strlen(eq + 1) >= sizeof v)
-        return fail(err, len, "--link: '%s' is not a profile (lan, gprs, edge, 3g) nor "
-                    "rate=<up>/<down>, rtt=<dur>, jitter=<dur>", item);
+        return oat_option_fail(err, len, "--link: '%s' is not a profile (lan, gprs, edge, 3g) "
+                               "nor rate=<up>/<down>, rtt=<dur>, jitter=<dur>", item);
     snprintf(v, sizeof v, "%s", eq + 1);
     size_t klen = (size_t)(eq - item);
     if (klen == 4 && !strncmp(item, "rate", 4)) {
         char *slash = strchr(v, '/');
         if (!slash || parse_rate(v, slash, &p->up_bps) ||
             parse_rate(slash + 1, slash + 1 + strlen(slash + 1), &p->down_bps))
-            return fail(err, len, "--link: rate='%s' is not <up>/<down> in bit/s above 0 "
-                        "(e.g. 40k/80k)", v);
+            return oat_option_fail(err, len, "--link: rate='%s' is not <up>/<down> in bit/s "
+                                   "above 0 (e.g. 40k/80k)", v);
     } else if ((klen == 3 && !strncmp(item, "rtt", 3)) ||
                (klen == 6 && !strncmp(item, "jitter", 6))) {
         int64_t *dst = klen == 3 ? &p->rtt_us : &p->jitter_us;
         if (oat_parse_duration_us(v, dst) || *dst > 60000000)
-            return fail(err, len, "--link: %.*s='%s' is not a duration up to 60s", (int)klen,
-                        item, v);
+            return oat_option_fail(err, len, "--link: %.*s='%s' is not a duration up to 60s",
+                                   (int)klen, item, v);
     } else {
-        return fail(err, len, "--link: unknown key '%.*s' (rate, rtt, jitter)", (int)klen, item);
+        return oat_option_fail(err, len, "--link: unknown key '%.*s' (rate, rtt, jitter)",
+                               (int)klen, item);
     }
     return 0;
 }
@@ -84,7 +71,8 @@ int oat_link_option_set(const char *value, char *err, size_t errlen)
     oat_link_profile p = profiles[0].prof;
     char buf[256];
     if (strlen(value) >= sizeof buf)
-        return fail(err, errlen, "--link: the spec is longer than %zu characters", sizeof buf - 1);
+        return oat_option_fail(err, errlen, "--link: the spec is longer than %zu characters",
+                               sizeof buf - 1);
     snprintf(buf, sizeof buf, "%s", value);
     char *save = NULL;
     bool first = true;
@@ -101,7 +89,8 @@ int oat_link_option_set(const char *value, char *err, size_t errlen)
             return -1;
     }
     if ((p.up_bps == 0) != (p.down_bps == 0) || (p.up_bps == 0 && (p.rtt_us || p.jitter_us)))
-        return fail(err, errlen, "--link: '%s': delays need rates (rate=<up>/<down>)", value);
+        return oat_option_fail(err, errlen, "--link: '%s': delays need rates (rate=<up>/<down>)",
+                               value);
     chosen = p;
     return 0;
 }

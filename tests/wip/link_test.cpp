@@ -16,16 +16,6 @@ namespace {
 constexpr double kUpBps = 40000, kDownBps = 80000, kRttS = 0.6;
 constexpr double kMss = 1460;
 
-std::string drain(wip_channel_t c)
-{
-    std::string all;
-    char buf[4096];
-    int n;
-    while ((n = wip_read(c, buf, sizeof buf)) > 0)
-        all.append(buf, (size_t)n);
-    return all;
-}
-
 class Link : public WipTest {
 protected:
     char ctx = 'c';

@@ -27,16 +27,6 @@ std::vector<char> random_bytes(size_t n, unsigned seed)
     return d;
 }
 
-std::string drain(wip_channel_t c)
-{
-    std::string all;
-    char buf[4096];
-    int n;
-    while ((n = wip_read(c, buf, sizeof buf)) > 0)
-        all.append(buf, (size_t)n);
-    return all;
-}
-
 // A WRITE handler that streams data in 1000-byte writes until one comes up short (TCP: a
 // count below the asked one; SSL: -1), noting the most one run handed over.
 struct PacedWriter {

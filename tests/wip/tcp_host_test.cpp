@@ -34,15 +34,6 @@ protected:
     {
         return wait_until([&] { return count(kind, ch) > 0; });
     }
-    static std::string drain(wip_channel_t c)
-    {
-        std::string all;
-        char buf[4096];
-        int n;
-        while ((n = wip_read(c, buf, sizeof buf)) > 0)
-            all.append(buf, (size_t)n);
-        return all;
-    }
 };
 
 TEST_F(TcpHost, EchoThroughAHostMappedNameOpenThenWriteThenRead)
