@@ -113,7 +113,6 @@ static void fail(oat_chan *c, int err, const char *what)
 
 static uint32_t host_readable(oat_chan *c);
 static void saw_eof(oat_chan *c, host_tp *t);
-
 static void broken(oat_chan *c, host_tp *t, int err, const char *what);
 
 /* A scripted fault after a byte count (fault.c) hits the real socket; true when the
@@ -466,7 +465,7 @@ static void link_send_due(oat_chan *c)
 static void link_deliver_due(oat_chan *c)
 {
     host_tp *t = tp_of(c);
-    if (c->last_error != 0 || c->released) {
+    if (c->last_error != 0 || c->released || t->closing || c->rd_shut) {
         oat_link_down_cut(&t->link, 0);           /* nobody reads them any more */
         return;
     }
