@@ -110,7 +110,9 @@ protected:
         return session && has(WIP_CEV_OPEN, session);
     }
     // A mail with the usual options; returns the data channel (nullptr: refused).
-    wip_channel_t put(const std::string &b, const char *to = "<alice@x.test>", size_t chunk_size = 65536)
+    // then: run in the same handler run, right after wip_putFileOpts returned.
+    wip_channel_t put(const std::string &b, const char *to = "<alice@x.test>", size_t chunk_size = 65536,
+                      const std::function<void()> &then = nullptr)
     {
         body = b;
         off = 0;
@@ -121,6 +123,8 @@ protected:
             data = wip_putFileOpts(session, nullptr, handler, &dctx, WIP_COPT_SMTP_SENDER,
                                    "dev@module.test", WIP_COPT_SMTP_REC, to, WIP_COPT_SMTP_SUBJ,
                                    "test", WIP_COPT_END);
+            if (then)
+                then();
         });
         return data;
     }
@@ -483,12 +487,12 @@ TEST_F(Smtp, PutFileWhileAMailIsInProgressIsRefused)
     SmtpPeer peer;
     boot_to(peer.port());
     ASSERT_TRUE(session_open());
-    ASSERT_NE(nullptr, put("the first\n"));
     wip_channel_t second = (wip_channel_t)1;
-    task([&] {
+    // the second in the same handler run as the first: the first mail cannot have ended yet
+    ASSERT_NE(nullptr, put("the first\n", "<alice@x.test>", 65536, [&] {
         second = wip_putFileOpts(session, nullptr, handler, &dctx, WIP_COPT_SMTP_SENDER,
                                  "dev@module.test", WIP_COPT_SMTP_REC, "<bob@x.test>", WIP_COPT_END);
-    });
+    }));
     EXPECT_EQ(nullptr, second);
     EXPECT_NE(std::string::npos, traces().find("sending a mail already"));
     ASSERT_TRUE(has(WIP_CEV_DONE, session)) << traces();
