@@ -2,7 +2,8 @@
  * known signature; docs/decisions.md "POP3 client"): a session channel that logs in with
  * APOP or USER / PASS, over TLS when asked (STLS or implicit TLS; WIP_CEV_OPEN once in, the
  * mailbox's message count and size, each message's size and unique id through wip_getOpts),
- * and one message at a time as a wip_getFile data channel named by its number ("1", "2"...): OPEN, READ..., PEER_CLOSE at the end of the message (its bytes as stored,
+ * and one message at a time as a wip_getFile data channel named by its number ("1", "2"...):
+ * OPEN, READ..., PEER_CLOSE at the end of the message (its bytes as stored,
  * CRLF line ends, dot-stuffing undone); the session then gets WIP_CEV_DONE. */
 #ifndef WIP_POP3_H
 #define WIP_POP3_H

@@ -28,7 +28,8 @@
 #define POP3_UID_MAX 70                 /* RFC 1939 section 7: a unique id's length at most */
 
 typedef enum { PS_GREETING, PS_CAPA, PS_CAPA_LIST, PS_STLS, PS_TLS_WAIT, PS_APOP, PS_USER,
-               PS_PASS, PS_STAT, PS_LIST, PS_LIST_LINES, PS_UIDL, PS_UIDL_LINES, PS_READY, PS_RETR, PS_BODY, PS_DELE, PS_QUIT, PS_DEAD } pop3_state;
+               PS_PASS, PS_STAT, PS_LIST, PS_LIST_LINES, PS_UIDL, PS_UIDL_LINES, PS_READY,
+               PS_RETR, PS_BODY, PS_DELE, PS_QUIT, PS_DEAD } pop3_state;
 
 typedef struct {
     pop3_state st;
