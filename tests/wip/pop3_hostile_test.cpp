@@ -1,7 +1,8 @@
 // pop3_hostile_test.cpp: the POP3 client's mailbox listing against a server of fixed replies
 // (tests/pop3-servers/scripted_server.py): a -ERR to UIDL is no error (the ids stay NULL), a
 // LIST line that is not "N size", a message number above STAT's count and a unique id over
-// 70 characters end the login with WIP_POP3_ERR_PROTOCOL and a trace naming the line.
+// 70 characters end the login with WIP_POP3_ERR_PROTOCOL and a trace naming the line; of
+// 5000 messages the first 4096 are listed.
 #include "ftp_suite.h"
 
 #include "wip_pop3.h"
@@ -56,6 +57,28 @@ TEST_F(Pop3Hostile, UidlRefusedIsNoErrorAndLeavesTheIdsNull)
     ASSERT_NE(nullptr, ids);
     EXPECT_EQ(nullptr, ids[0]);
     EXPECT_EQ(nullptr, ids[1]);
+    close_session();
+}
+
+TEST_F(Pop3Hostile, OnlyTheFirst4096MessagesAreListedAndTheCountKeepsTheRest)
+{
+    start("--many 5000");
+    ASSERT_TRUE(open_pop3()) << traces() << server->log();
+    const u32 *sizes = nullptr;
+    const ascii *const *ids = nullptr;
+    u32 count = 0, n = 0, n_ids = 0;
+    task([&] { ASSERT_EQ(0, wip_getOpts(session, WIP_COPT_POP3_COUNT, &count, WIP_COPT_POP3_LIST,
+                                        &sizes, &n, WIP_COPT_POP3_UIDL, &ids, &n_ids,
+                                        WIP_COPT_END)); });
+    EXPECT_EQ(5000u, count);
+    ASSERT_EQ(4096u, n);
+    ASSERT_EQ(4096u, n_ids);
+    ASSERT_NE(nullptr, sizes);
+    ASSERT_NE(nullptr, ids);
+    EXPECT_EQ(1u, sizes[0]);
+    EXPECT_EQ(1u, sizes[4095]);
+    EXPECT_STREQ("id-1", ids[0]);
+    EXPECT_STREQ("id-4096", ids[4095]);
     close_session();
 }
 
