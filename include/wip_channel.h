@@ -163,6 +163,8 @@ typedef enum {
     WIP_COPT_POP3_STATUS,       /* session: get ascii **text: the last reply's text */
     WIP_COPT_POP3_AUTH,         /* session: WIP_POP3_AUTH_* (with the create call) */
     WIP_COPT_POP3_SECURITY,     /* session: WIP_POP3_SEC_* (with the create call) */
+    WIP_COPT_POP3_LIST,         /* session: get const u32 **sizes, u32 *n: LIST at login */
+    WIP_COPT_POP3_UIDL,         /* session: get const ascii *const **ids, u32 *n: UIDL at login */
     /* HTTP, oatemu's (wip_http.h) */
     WIP_COPT_HTTP_USER_AGENT,   /* session: const ascii*: the User-Agent header */
     WIP_COPT_HTTP_PROXY_HOST,   /* session: const ascii*: http:// requests go through it */

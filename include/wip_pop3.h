@@ -1,8 +1,9 @@
 /* wip_pop3.h: oatemu's POP3 client in the Internet library's pattern (the module's has no
  * known signature; docs/decisions.md "POP3 client"): a session channel that logs in with
- * APOP or USER / PASS, over TLS when asked (STLS or implicit TLS; WIP_CEV_OPEN once in, the mailbox's message count and size through
- * wip_getOpts), and one message at a time as a wip_getFile data channel named by its number
- * ("1", "2"...): OPEN, READ..., PEER_CLOSE at the end of the message (its bytes as stored,
+ * APOP or USER / PASS, over TLS when asked (STLS or implicit TLS; WIP_CEV_OPEN once in, the
+ * mailbox's message count and size, each message's size and unique id through wip_getOpts),
+ * and one message at a time as a wip_getFile data channel named by its number ("1", "2"...):
+ * OPEN, READ..., PEER_CLOSE at the end of the message (its bytes as stored,
  * CRLF line ends, dot-stuffing undone); the session then gets WIP_CEV_DONE. */
 #ifndef WIP_POP3_H
 #define WIP_POP3_H
@@ -31,6 +32,14 @@ extern "C" {
 #define WIP_POP3_SEC_STLS            1   /* required: no STLS in CAPA is an error */
 #define WIP_POP3_SEC_STLS_IF_OFFERED 2
 #define WIP_POP3_SEC_TLS             3   /* implicit TLS from the first byte (port 995) */
+
+/* The mailbox as listed at login (LIST, then UIDL when the server has it), once OPEN:
+ *   const u32 *sizes; u32 n;
+ *   wip_getOpts(session, WIP_COPT_POP3_LIST, &sizes, &n, WIP_COPT_END);
+ * sizes[i] is message i+1's octets; WIP_COPT_POP3_UIDL gives const ascii *const *ids the
+ * same way (ids[i] NULL when the server has no UIDL). n is STAT's count, at most 4096 (the
+ * messages above are not listed; WIP_COPT_POP3_COUNT still counts them); an empty mailbox
+ * gives NULL and 0. The arrays stay valid until the session's next event or its close. */
 
 wip_channel_t wip_POP3ClientCreateOpts(const ascii *server, wip_eventHandler_f evh, void *ctx,
                                        ...);

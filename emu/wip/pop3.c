@@ -1,6 +1,7 @@
 /* pop3.c: oatemu's POP3 client (RFC 1939), in the Internet library's pattern: a session
  * channel over a WIP TCP client (greeting; CAPA and STLS (RFC 2595), or TLS from the start,
- * when asked; APOP or USER and PASS; STAT, then OPEN) and one message at a time as a
+ * when asked; APOP or USER and PASS; STAT, LIST and UIDL (the per-message sizes and ids
+ * kept for wip_getOpts), then OPEN) and one message at a time as a
  * wip_getFile data channel: RETR N, the message's lines into the data channel's receive ring
  * as they fit (dot-stuffing undone, CRLF kept), PEER_CLOSE at the final ".", DELE when
  * asked, then DONE on the session. -ERR gives ERROR (WIP_POP3_ERR_REFUSED). */
@@ -13,6 +14,8 @@
 
 #include <openssl/evp.h>
 
+#include <ctype.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,9 +24,12 @@
 #define POP3_DEFAULT_PORT 110
 #define POP3S_DEFAULT_PORT 995
 #define POP3_DEFAULT_TIMEOUT_MS 60000u
+#define POP3_LISTED_MAX 4096u           /* messages whose LIST size and UIDL id are kept */
+#define POP3_UID_MAX 70                 /* RFC 1939 section 7: a unique id's length at most */
 
 typedef enum { PS_GREETING, PS_CAPA, PS_CAPA_LIST, PS_STLS, PS_TLS_WAIT, PS_APOP, PS_USER,
-               PS_PASS, PS_STAT, PS_READY, PS_RETR, PS_BODY, PS_DELE, PS_QUIT, PS_DEAD } pop3_state;
+               PS_PASS, PS_STAT, PS_LIST, PS_LIST_LINES, PS_UIDL, PS_UIDL_LINES, PS_READY,
+               PS_RETR, PS_BODY, PS_DELE, PS_QUIT, PS_DEAD } pop3_state;
 
 typedef struct {
     pop3_state st;
@@ -39,6 +45,9 @@ typedef struct {
     uint32_t timeout_ms;
     oat_chan_timer timer;
     u32 count, size;                /* STAT */
+    u32 listed;                     /* messages 1..listed have an entry in sizes and ids */
+    u32 *sizes;                     /* LIST: message i+1's octets */
+    char **ids;                     /* UIDL: message i+1's unique id, NULL when none */
     char text[512];                 /* the last reply's text */
     char in[4096];                  /* bytes read from the connection, not used yet */
     size_t in_len;
@@ -204,6 +213,88 @@ static void after_greeting(oat_chan *s, pop3_tp *t)
     }
 }
 
+/* Logged in and the mailbox listed: OPEN. */
+static void logged_in(oat_chan *s, pop3_tp *t)
+{
+    oat_chan_timer_stop(&t->timer);
+    t->st = PS_READY;
+    if (!t->opened) {
+        t->opened = true;
+        s->state = WIP_CSTATE_READY;
+        oat_chan_event(s, WIP_CEV_OPEN, 0);
+    }
+}
+
+/* After STAT: room for the first POP3_LISTED_MAX messages' sizes and ids, then LIST. */
+static void start_listing(oat_chan *s, pop3_tp *t)
+{
+    if (t->count == 0)
+        return logged_in(s, t);
+    u32 n = t->count < POP3_LISTED_MAX ? t->count : POP3_LISTED_MAX;
+    t->sizes = calloc(n, sizeof *t->sizes);
+    t->ids = calloc(n, sizeof *t->ids);
+    if (!t->sizes || !t->ids)
+        return session_fail(s, t, WIP_CERR_MEMORY, "no memory for the message list");
+    t->listed = n;
+    t->st = PS_LIST;
+    send_cmd(s, t, "LIST", NULL);
+}
+
+static void free_listing(pop3_tp *t)
+{
+    for (u32 i = 0; t->ids && i < t->listed; i++)
+        free(t->ids[i]);
+    free(t->ids);
+    free(t->sizes);
+}
+
+/* A unique id (RFC 1939 section 7): 1 to 70 characters from 0x21 to 0x7E. */
+static bool is_uid(const char *id)
+{
+    size_t n = 0;
+    for (; id[n]; n++)
+        if (id[n] < 0x21 || id[n] > 0x7e || n == POP3_UID_MAX)
+            return false;
+    return n > 0;
+}
+
+/* One line of the LIST or UIDL listing ("N size" or "N id"); "." ends it (after LIST,
+ * UIDL). A message numbered above POP3_LISTED_MAX is skipped; a line of another shape, or
+ * a number above STAT's count, is WIP_POP3_ERR_PROTOCOL. */
+static void on_listing_line(oat_chan *s, pop3_tp *t, const char *line)
+{
+    bool uidl = t->st == PS_UIDL_LINES;
+    if (strcmp(line, ".") == 0) {
+        if (uidl)
+            return logged_in(s, t);
+        t->st = PS_UIDL;
+        return send_cmd(s, t, "UIDL", NULL);
+    }
+    line += line[0] == '.';             /* dot-stuffed */
+    char *end = NULL;
+    unsigned long n = isdigit((unsigned char)line[0]) ? strtoul(line, &end, 10) : 0;
+    const char *arg = end && *end == ' ' ? end + 1 : "";
+    unsigned long size = isdigit((unsigned char)arg[0]) ? strtoul(arg, &end, 10) : ULONG_MAX;
+    bool good = n > 0 && n <= t->count &&
+                (uidl ? is_uid(arg) : size <= UINT32_MAX && (*end == '\0' || *end == ' '));
+    if (!good) {
+        snprintf(t->text, sizeof t->text, "%s", line);
+        return session_fail(s, t, WIP_POP3_ERR_PROTOCOL, uidl ? "a UIDL line is not \"N id\""
+                                                              : "a LIST line is not \"N size\"");
+    }
+    if (n > t->listed)
+        return;
+    if (!uidl) {
+        t->sizes[n - 1] = (u32)size;
+        return;
+    }
+    char *copy = strdup(arg);
+    if (!copy)
+        return session_fail(s, t, WIP_CERR_MEMORY, "no memory for a UIDL id");
+    free(t->ids[n - 1]);
+    t->ids[n - 1] = copy;
+}
+
 /* One status line ("+OK ..." or "-ERR ..."). */
 static void on_status(oat_chan *s, pop3_tp *t, const char *line)
 {
@@ -246,13 +337,18 @@ static void on_status(oat_chan *s, pop3_tp *t, const char *line)
         if (!ok || sscanf(t->text, "%u %u", &t->count, &t->size) != 2)
             return session_fail(s, t, ok ? WIP_POP3_ERR_PROTOCOL : WIP_POP3_ERR_REFUSED,
                                 "STAT failed");
-        oat_chan_timer_stop(&t->timer);
-        t->st = PS_READY;
-        if (!t->opened) {
-            t->opened = true;
-            s->state = WIP_CSTATE_READY;
-            oat_chan_event(s, WIP_CEV_OPEN, 0);
-        }
+        start_listing(s, t);
+        break;
+    case PS_LIST:
+        if (!ok)
+            return session_fail(s, t, WIP_POP3_ERR_REFUSED, "LIST failed");
+        t->st = PS_LIST_LINES;
+        break;
+    case PS_UIDL:
+        if (ok)
+            t->st = PS_UIDL_LINES;
+        else
+            logged_in(s, t);            /* no UIDL (optional in RFC 1939): the ids stay NULL */
         break;
     case PS_RETR:
         if (!ok)
@@ -351,6 +447,8 @@ static void take_input(oat_chan *s, pop3_tp *t)
             off = (size_t)(nl - t->in) + 1;
             if (t->st == PS_CAPA_LIST)
                 on_capa_line(s, t, line);
+            else if (t->st == PS_LIST_LINES || t->st == PS_UIDL_LINES)
+                on_listing_line(s, t, line);
             else
                 on_status(s, t, line);
         }
@@ -553,6 +651,14 @@ static int session_get_opt(oat_chan *s, int opt, const oat_optval *v)
     case WIP_COPT_POP3_COUNT: *(u32 *)v->ptr = t->count; return 0;
     case WIP_COPT_POP3_MAILBOX_SIZE: *(u32 *)v->ptr = t->size; return 0;
     case WIP_COPT_POP3_STATUS: *(ascii **)v->ptr = t->text; return 0;
+    case WIP_COPT_POP3_LIST:
+        *(const u32 **)v->ptr = t->opened ? t->sizes : NULL;
+        *(u32 *)v->ptr2 = t->opened ? t->listed : 0;
+        return 0;
+    case WIP_COPT_POP3_UIDL:
+        *(const ascii *const **)v->ptr = t->opened ? (const ascii *const *)t->ids : NULL;
+        *(u32 *)v->ptr2 = t->opened ? t->listed : 0;
+        return 0;
     case WIP_COPT_POP3_AUTH: *(u32 *)v->ptr = (u32)t->auth; return 0;
     case WIP_COPT_POP3_SECURITY: *(u32 *)v->ptr = (u32)t->security; return 0;
     case WIP_COPT_PEER_PORT: *(u16 *)v->ptr = s->peer_port; return 0;
@@ -594,6 +700,7 @@ static void session_destroy(oat_chan *s)
     if (t->data)                        /* module stop: every channel is being freed */
         ((pop3_data_tp *)t->data->tp)->session = NULL;
     oat_chan_timer_stop(&t->timer);
+    free_listing(t);
     free(t->user);
     free(t->password);
     free(t);

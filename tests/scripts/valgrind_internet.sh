@@ -8,7 +8,7 @@ build=$2
 command -v valgrind >/dev/null || fail "valgrind is not installed"
 log=$(mktemp); trap 'rm -f "$log"' EXIT
 for suite in http_codec_test http_hostile_test http_nginx_test ftp_reply_test \
-             ftp_pyftpdlib_test ftp_vsftpd_test pop3_dovecot_test; do
+             ftp_pyftpdlib_test ftp_vsftpd_test pop3_dovecot_test pop3_hostile_test; do
   [ -x "$build/tests/$suite" ] || fail "no $build/tests/$suite"
   start=$SECONDS
   valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \

@@ -4,12 +4,16 @@
 // too), a wrong password and a missing message as WIP_POP3_ERR_REFUSED, delete on read
 // committed by QUIT; APOP with the greeting's timestamp (dovecot's "method=APOP" login line);
 // STLS and implicit TLS (ssl=yes/required, the test PKI's server certificate) byte-exact, STLS
-// required and not offered, and a certificate that does not verify.
+// required and not offered, and a certificate that does not verify; LIST sizes and UIDL ids
+// kept at login (an empty mailbox: none).
 #include "ftp_suite.h"
 
 #include "test_pki.h"
 #include "wip_pop3.h"
 #include "wip_ssl.h"
+
+#include <algorithm>
+#include <set>
 
 namespace {
 
@@ -176,6 +180,79 @@ TEST_F(Pop3Dovecot, DeleteOnReadIsCommittedByQuit)
     close_session();
     ASSERT_TRUE(wait_until([&] { return messages_in("new") + messages_in("cur") == 1; }, 10000))
         << server->log();
+}
+
+// The message with its LF line ends as CRLF: the bytes a POP3 server counts and sends.
+static std::string crlf(const std::string &lf)
+{
+    std::string out;
+    for (char c : lf)
+        out += c == '\n' ? std::string("\r\n") : std::string(1, c);
+    return out;
+}
+
+TEST_F(Pop3Dovecot, ListGivesEachMessagesOctetsAndUidlIdsStableAcrossSessions)
+{
+    start();
+    const std::string lf[3] = { "Subject: one\n\nshort\n",
+                                "Subject: two\n\n.a dotted line\nand more\n\n",
+                                "Subject: three\n\n" + std::string(3000, 'z') + "\n" };
+    for (int i = 0; i < 3; i++)
+        deliver(std::to_string(i + 1) + ".m", lf[i]);      // LF stored: dovecot counts CRLF
+    ASSERT_TRUE(open_pop3()) << traces() << server->log();
+    const u32 *sizes = nullptr;
+    const ascii *const *ids = nullptr;
+    u32 n = 0, n_ids = 0, total = 0;
+    task([&] { ASSERT_EQ(0, wip_getOpts(session, WIP_COPT_POP3_LIST, &sizes, &n,
+                                        WIP_COPT_POP3_UIDL, &ids, &n_ids,
+                                        WIP_COPT_POP3_MAILBOX_SIZE, &total, WIP_COPT_END)); });
+    ASSERT_EQ(3u, n);
+    ASSERT_EQ(3u, n_ids);
+    ASSERT_NE(nullptr, sizes);
+    ASSERT_NE(nullptr, ids);
+    std::vector<u32> listed(sizes, sizes + 3), expected;
+    std::vector<std::string> first_ids;
+    for (int i = 0; i < 3; i++) {
+        expected.push_back((u32)crlf(lf[i]).size());
+        ASSERT_NE(nullptr, ids[i]);
+        first_ids.push_back(ids[i]);
+    }
+    EXPECT_EQ(expected[0] + expected[1] + expected[2], total);
+    for (int i = 0; i < 3; i++) {         // message i+1's size is the bytes RETR gives
+        ASSERT_EQ(0, get(std::to_string(i + 1).c_str())) << traces();
+        EXPECT_EQ(got.size(), listed[i]) << "message " << i + 1;
+    }
+    std::sort(listed.begin(), listed.end());
+    std::sort(expected.begin(), expected.end());
+    EXPECT_EQ(expected, listed);
+    std::set<std::string> distinct(first_ids.begin(), first_ids.end());
+    EXPECT_EQ(3u, distinct.size());
+    next_session();
+    ASSERT_TRUE(open_pop3()) << traces();
+    task([&] { ASSERT_EQ(0, wip_getOpts(session, WIP_COPT_POP3_UIDL, &ids, &n_ids,
+                                        WIP_COPT_END)); });
+    ASSERT_EQ(3u, n_ids);
+    for (int i = 0; i < 3; i++)
+        EXPECT_EQ(first_ids[i], ids[i] ? ids[i] : "(null)") << "message " << i + 1;
+    close_session();
+}
+
+TEST_F(Pop3Dovecot, AnEmptyMailboxListsNoMessage)
+{
+    start();
+    ASSERT_TRUE(open_pop3()) << traces() << server->log();
+    const u32 *sizes = reinterpret_cast<const u32 *>(1);
+    const ascii *const *ids = reinterpret_cast<const ascii *const *>(1);
+    u32 count = 7, n = 7, n_ids = 7;
+    task([&] { ASSERT_EQ(0, wip_getOpts(session, WIP_COPT_POP3_COUNT, &count, WIP_COPT_POP3_LIST,
+                                        &sizes, &n, WIP_COPT_POP3_UIDL, &ids, &n_ids,
+                                        WIP_COPT_END)); });
+    EXPECT_EQ(0u, count);
+    EXPECT_EQ(0u, n);
+    EXPECT_EQ(nullptr, sizes);
+    EXPECT_EQ(0u, n_ids);
+    EXPECT_EQ(nullptr, ids);
+    close_session();
 }
 
 } // namespace
