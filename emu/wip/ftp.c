@@ -120,11 +120,7 @@ static void ready(oat_chan *s, ftp_tp *t)
 {
     oat_chan_timer_stop(&t->timer);
     t->st = FS_READY;
-    if (!t->opened) {
-        t->opened = true;
-        s->state = WIP_CSTATE_READY;
-        oat_chan_event(s, WIP_CEV_OPEN, 0);
-    }
+    oat_session_opened(s, &t->opened);
 }
 
 static void after_login(oat_chan *s, ftp_tp *t)

@@ -218,11 +218,7 @@ static void logged_in(oat_chan *s, pop3_tp *t)
 {
     oat_chan_timer_stop(&t->timer);
     t->st = PS_READY;
-    if (!t->opened) {
-        t->opened = true;
-        s->state = WIP_CSTATE_READY;
-        oat_chan_event(s, WIP_CEV_OPEN, 0);
-    }
+    oat_session_opened(s, &t->opened);
 }
 
 /* After STAT: room for the first POP3_LISTED_MAX messages' sizes and ids, then LIST. */

@@ -1,7 +1,8 @@
 /* session.c: what the Internet library's session channels share. FTP and POP3: the session
  * channel created over a TCP client to its server and adopted as its inner channel (layer.c),
  * and its end (QUIT, or the connection closed). All: the refusal of bytes on the session
- * itself (they go through data channels) and the engine run after handlers (SMTP, HTTP). */
+ * itself (they go through data channels), OPEN once logged in (SMTP, FTP, POP3) and the
+ * engine run after handlers (SMTP, HTTP). */
 #include "wip/wip_internal.h"
 #include "core/log.h"
 #include "core/sched.h"
@@ -49,6 +50,15 @@ void oat_session_let_go(oat_chan *s)
         oat_chan_release(s);
 }
 
+void oat_session_opened(oat_chan *s, bool *opened)
+{
+    if (*opened)
+        return;
+    *opened = true;
+    s->state = WIP_CSTATE_READY;
+    oat_chan_event(s, WIP_CEV_OPEN, 0);
+}
+
 int oat_session_no_read(oat_chan *c, void *buf, uint32_t len, const oat_peer_opts *peer)
 {
     (void)c; (void)buf; (void)len; (void)peer;
@@ -94,8 +104,10 @@ void oat_session_run_later(oat_chan *s, bool *posted, void (*fn)(oat_chan *s))
     if (*posted)
         return;
     session_run *r = malloc(sizeof *r);
-    if (!r)
+    if (!r) {
+        oat_warn("session: out of memory to run its engine after the handler (WIP_CERR_MEMORY)");
         return;
+    }
     *r = (session_run){ s, posted, fn };
     *posted = true;
     oat_chan_ref(s);

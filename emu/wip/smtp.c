@@ -176,11 +176,7 @@ static void ready(oat_chan *s, smtp_tp *t)
 {
     stop_timer(t);
     t->st = ST_READY;
-    if (!t->opened) {
-        t->opened = true;
-        s->state = WIP_CSTATE_READY;
-        oat_chan_event(s, WIP_CEV_OPEN, 0);
-    }
+    oat_session_opened(s, &t->opened);
 }
 
 static void start_auth(oat_chan *s, smtp_tp *t)

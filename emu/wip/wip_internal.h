@@ -383,6 +383,8 @@ oat_chan *oat_session_create(const oat_session_kind *k, const char *fn, const as
  * lets go of its connection (or is released without one). */
 bool oat_session_may_quit(oat_chan *s, bool alive);
 void oat_session_let_go(oat_chan *s);
+/* The session is logged in: READY and OPEN, the first time only (*opened, in its tp block). */
+void oat_session_opened(oat_chan *s, bool *opened);
 /* wip_read / wip_write on a session: WIP_CERR_NOT_SUPPORTED. */
 int oat_session_no_read(oat_chan *c, void *buf, uint32_t len, const oat_peer_opts *peer);
 int oat_session_no_write(oat_chan *c, const void *buf, uint32_t len, const oat_peer_opts *peer);
