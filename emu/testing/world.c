@@ -1,7 +1,7 @@
 /* world.c: the test kit's controls of the emulated world (include/oatemu/testing.h): the
- * bearer's behaviour and a network loss, scripted faults, the RTC, the SIM's state. What
- * changes the module runs in its first task, as an application handler would, so it never
- * races the module. */
+ * bearer's behaviour and a network loss, scripted faults, the radio link, the RTC, the SIM's
+ * state. What changes the module runs in its first task, as an application handler would, so
+ * it never races the module. */
 #include "oatemu/testing.h"
 #include "adl/at_internal.h"
 #include "adl/rtc_internal.h"
@@ -23,7 +23,7 @@ static void set_option_in_task(void *arg)
         oat_warn("oatemu_set_%s: %s", c->name, err);
 }
 
-/* An option read when used ("bearer", "fault"), changed in the first task. */
+/* An option read when used ("bearer", "fault", "link"), changed in the first task. */
 static int set_option(const char *name, const char *spec)
 {
     option_change c = { name, spec ? spec : "", -1 };
@@ -40,6 +40,11 @@ int oatemu_set_bearer(const char *spec)
 int oatemu_set_fault(const char *spec)
 {
     return set_option("fault", spec);
+}
+
+int oatemu_set_link(const char *spec)
+{
+    return set_option("link", spec);
 }
 
 static void drop_in_task(void *arg)

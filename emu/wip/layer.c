@@ -32,6 +32,13 @@ void oat_chan_adopt(oat_chan *outer, oat_chan *inner, const char *fn)
         oat_warn("%s: out of memory for the buffers; the defaults stay", fn);
 }
 
+void oat_chan_inner_snd_extra(oat_chan *outer, uint32_t extra, const char *fn)
+{
+    oat_chan *in = outer->inner;
+    if (in && in->stream && oat_ring_resize(&in->snd, outer->snd.size + extra) != 0)
+        oat_warn("%s: out of memory for the send buffer; the default stays", fn);
+}
+
 oat_chan *oat_chan_inner(const oat_chan *outer)
 {
     return outer->inner;

@@ -702,6 +702,9 @@ static void attach(oat_chan *c, oat_chan *in, const char *fn)
 {
     ssl_tp *t = tp_of(c);
     oat_chan_adopt(c, in, fn);
+    /* The room the application sees is SND_BUFSIZE of plaintext: the TCP channel under it
+     * holds that and an eighth more for the records' headers and tags. */
+    oat_chan_inner_snd_extra(c, c->snd.size / 8, fn);
     t->handshaking = true;
     if (!oat_chan_timer_start(&t->handshake_timer, c, t->handshake_ms, handshake_timed_out))
         oat_warn("%s: out of host memory for the handshake timer: it has no timeout", fn);

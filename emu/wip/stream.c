@@ -14,17 +14,11 @@ int oat_stream_write(oat_chan *c, const void *buf, uint32_t len)
                  : c->wr_shut ? "shut for writing" : "closed by the peer or failed");
         return WIP_CERR_CSTATE;
     }
+    if (c->ops->write_check && c->ops->write_check(c) < 0)
+        return WIP_CERR_CSTATE;            /* the ERROR event tells why */
     /* Never more than the send buffer's room, however fast the wire takes it. */
     uint32_t room = oat_ring_room(&c->snd);
-    uint32_t want = len < room ? len : room;
-    uint32_t n = 0;
-    if (c->snd.count == 0 && want > 0 && c->ops->send_now) {
-        int sent = c->ops->send_now(c, buf, want);
-        if (sent < 0)
-            return WIP_CERR_CSTATE;        /* the ERROR event tells why */
-        n = (uint32_t)sent;
-    }
-    n += oat_ring_put(&c->snd, (const uint8_t *)buf + n, want - n);
+    uint32_t n = oat_ring_put(&c->snd, buf, len < room ? len : room);
     if (n < len)
         c->write_wanted = true;
     if (c->snd.count > 0 && c->ops->kick)

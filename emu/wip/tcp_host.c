@@ -1,9 +1,10 @@
 /* tcp_host.c: TCP channels over host sockets. Connects and accepts run on the I/O thread;
- * bytes move between the channel rings and the socket from whichever thread holds the WIP
- * lock (the application's wip_read / wip_write, or the I/O thread when the socket is
- * ready). The socket is read only while the receive ring has room, so a peer that sends
- * more than the application reads is throttled by TCP itself. */
-#include "wip/wip_internal.h"
+ * bytes move between the module's link (link.c: what left the send buffer, what is on its way
+ * in) and the socket from whichever thread holds the WIP lock. The socket is read only while
+ * the receive side has room, so a peer that sends more than the application reads is
+ * throttled by TCP itself. Scripted faults (fault.c) count the bytes the peer got and the
+ * bytes that reached the module; the capture (pcap.c) sees them where the module does. */
+#include "wip/link.h"
 #include "wip/pcap.h"
 #include "wip/wip_options.h"
 #include "wip/fault.h"
@@ -18,7 +19,6 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
-#include <sys/uio.h>
 #include <unistd.h>
 
 typedef struct {
@@ -38,6 +38,7 @@ typedef struct {
     int reply_wait;          /* virtual clock held for the peer's answer to our bytes, or -1 */
     char peer[256];
     uint16_t peer_port;
+    oat_link link;           /* the module's radio link under the connection */
 } host_tp;
 
 static void host_io(int fd, short revents, void *arg);
@@ -112,10 +113,12 @@ static void fail(oat_chan *c, int err, const char *what)
 
 static uint32_t host_readable(oat_chan *c);
 static void saw_eof(oat_chan *c, host_tp *t);
+static void broken(oat_chan *c, host_tp *t, int err, const char *what);
 
 /* A scripted fault after a byte count (fault.c) hits the real socket; true when the
  * connection goes on. A reset: RST to the peer (a disconnect with SO_LINGER 0; the fd stays
- * valid for the I/O thread until the channel goes). A close: FIN to the peer, PEER_CLOSE
+ * valid for the I/O thread until the channel goes); what is on the air towards the module is
+ * lost, what reached its receive buffer stays readable. A close: FIN to the peer, PEER_CLOSE
  * behind what is still readable. */
 static bool fault_act(oat_chan *c, host_tp *t, oat_fault_act act)
 {
@@ -124,10 +127,21 @@ static bool fault_act(oat_chan *c, host_tp *t, oat_fault_act act)
         struct sockaddr unspec = { .sa_family = AF_UNSPEC };
         setsockopt(t->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
         (void)connect(t->fd, &unspec, sizeof unspec);
-        fail(c, WIP_CERR_PIPE_BROKEN, "fault: connection reset with");
+        if (oat_link_shapes_down(&t->link)) {
+            oat_link_down_cut(&t->link, 0);
+            broken(c, t, WIP_CERR_PIPE_BROKEN, "fault: connection reset with");
+        } else {
+            fail(c, WIP_CERR_PIPE_BROKEN, "fault: connection reset with");
+        }
         return false;
     }
-    if (act == OAT_FAULT_CLOSE) {
+    if (act == OAT_FAULT_CLOSE && oat_link_shapes_down(&t->link)) {
+        shutdown(t->fd, SHUT_WR);
+        oat_fault_closed(c, oat_link_down_pending(&t->link));
+        oat_link_down_cut(&t->link, oat_fault_recv_room(c));
+        t->eof = true;
+        oat_link_down_end(&t->link, c);
+    } else if (act == OAT_FAULT_CLOSE) {
         int avail = 0;
         shutdown(t->fd, SHUT_WR);
         ioctl(t->fd, FIONREAD, &avail);
@@ -156,35 +170,24 @@ static void broken(oat_chan *c, host_tp *t, int err, const char *what)
     fail(c, err, what);
 }
 
-/* The first max bytes a ring holds as one or two iovecs. */
-static int ring_iov(const oat_ring *r, uint32_t max, struct iovec iov[2])
-{
-    uint32_t count = r->count < max ? r->count : max;
-    if (count == 0)
-        return 0;
-    uint32_t first = r->size - r->head < count ? r->size - r->head : count;
-    iov[0] = (struct iovec){ r->data + r->head, first };
-    iov[1] = (struct iovec){ r->data, count - first };
-    return count > first ? 2 : 1;
-}
-
 static bool would_block(void)
 {
     return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR;
 }
 
-/* Send what the ring holds; true unless the connection broke. */
+/* Send the bytes the link says are at the peer by now; true unless the connection broke. */
 static bool flush(oat_chan *c, host_tp *t)
 {
-    uint32_t before = c->snd.count;
-    while (c->snd.count > 0 && oat_fault_send_room(c) > 0) {
-        struct iovec iov[2];
-        struct msghdr m = { .msg_iov = iov,
-                            .msg_iovlen = (size_t)ring_iov(&c->snd, oat_fault_send_room(c), iov) };
-        ssize_t n = sendmsg(t->fd, &m, MSG_NOSIGNAL | MSG_DONTWAIT);
+    bool sent = false;
+    const uint8_t *p;
+    uint32_t due;
+    while ((due = oat_link_up_due(&t->link, &p)) > 0 && oat_fault_send_room(c) > 0) {
+        if (due > oat_fault_send_room(c))
+            due = oat_fault_send_room(c);
+        ssize_t n = send(t->fd, p, due, MSG_NOSIGNAL | MSG_DONTWAIT);
         if (n > 0) {
-            oat_pcap_tcp_ring_sent(c, &c->snd, (uint32_t)n);
-            oat_ring_consume(&c->snd, (uint32_t)n);
+            oat_link_up_sent(&t->link, c, (uint32_t)n);
+            sent = true;
             if (!fault_act(c, t, oat_fault_sent(c, (uint32_t)n)))
                 return false;
             continue;
@@ -194,10 +197,8 @@ static bool flush(oat_chan *c, host_tp *t)
         broken(c, t, oat_errno_to_cerr(errno), "send failed");
         return false;
     }
-    if (c->snd.count < before) {
+    if (sent)
         await_reply(t);
-        oat_stream_sent(c);
-    }
     return true;
 }
 
@@ -209,6 +210,8 @@ static uint32_t host_readable(oat_chan *c)
 {
     host_tp *t = tp_of(c);
     int avail = 0;
+    if (t && oat_link_shapes_down(&t->link))
+        return c->rd_shut ? 0 : c->rcv.count;    /* the link hands bytes to the ring */
     if (!t || t->fd < 0 || t->connecting || c->rd_shut || ioctl(t->fd, FIONREAD, &avail) != 0)
         return 0;
     uint32_t cap = oat_fault_recv_room(c) < c->rcv.size ? oat_fault_recv_room(c) : c->rcv.size;
@@ -221,6 +224,32 @@ static void saw_eof(oat_chan *c, host_tp *t)
     reply_came(t);
     oat_pcap_tcp_fin(c, false);
     oat_chan_peer_closed(c);
+}
+
+/* A shaped link: what the socket got goes on the air (the link's down queue) while it has
+ * room; the end follows the bytes. True unless broken. */
+static bool arrived_on_air(oat_chan *c, host_tp *t)
+{
+    uint8_t *p;
+    uint32_t span;
+    while ((span = oat_link_down_span(&t->link, &p)) > 0) {
+        ssize_t n = recv(t->fd, p, span, MSG_DONTWAIT);
+        if (n > 0) {
+            reply_came(t);
+            oat_link_down_arrived(&t->link, c, (uint32_t)n);
+            continue;
+        }
+        if (n == 0) {
+            t->eof = true;
+            reply_came(t);
+            oat_link_down_end(&t->link, c);
+        } else if (!would_block()) {
+            broken(c, t, oat_errno_to_cerr(errno), "receive failed");
+            return false;
+        }
+        break;
+    }
+    return true;
 }
 
 /* The socket is readable, fin: the poller saw the peer's FIN; true unless broken. */
@@ -239,6 +268,8 @@ static bool arrived(oat_chan *c, host_tp *t, bool fin)
             return fail(c, oat_errno_to_cerr(errno), "receive failed"), false;
         return true;
     }
+    if (oat_link_shapes_down(&t->link))
+        return arrived_on_air(c, t);
     if (host_readable(c) > 0) {
         reply_came(t);
         oat_stream_received(c);
@@ -274,21 +305,30 @@ static void pump(oat_chan *c, bool read_too, bool fin)
         return;
     if (!flush(c, t) || (read_too && !arrived(c, t, fin)))
         return;
-    if (c->snd.count == 0 && t->wr_pending) {
+    uint32_t unsent = oat_link_up_pending(&t->link, c);
+    if (unsent == 0 && t->wr_pending) {
         t->wr_pending = false;
         shutdown(t->fd, SHUT_WR);
         oat_pcap_tcp_fin(c, true);
     }
-    if (t->closing && c->snd.count == 0) {
+    if (t->closing && unsent == 0) {
         finish_close(c, t);
         return;
     }
-    /* Bytes are announced to an application waiting on READ; otherwise only the FIN. */
+    oat_link_up_kick(&t->link, c);
+    /* Bytes are announced to an application waiting on READ; otherwise only the FIN. A
+     * shaped link reads while its down queue has room. */
     short ev = 0;
     bool discard = t->closing || c->rd_shut;
-    if (!t->eof && !(t->fin && !discard))
+    if (oat_link_shapes_down(&t->link) && !discard) {
+        uint8_t *p;
+        if (!t->eof && oat_link_down_span(&t->link, &p) > 0)
+            ev |= POLLIN;
+    } else if (!t->eof && !(t->fin && !discard)) {
         ev |= discard || c->read_armed ? POLLIN : POLLRDHUP;
-    if (c->snd.count > 0 && oat_fault_send_room(c) > 0)
+    }
+    const uint8_t *due;
+    if (oat_link_up_due(&t->link, &due) > 0 && oat_fault_send_room(c) > 0)
         ev |= POLLOUT;
     set_events(t, ev);
 }
@@ -404,6 +444,69 @@ static void resolved(void *arg, int err, const struct sockaddr *addr, socklen_t 
     oat_wip_unlock();
 }
 
+/* The link's calls back (owner task, lock held). */
+static uint32_t link_up_window(oat_chan *c)
+{
+    return oat_fault_send_room(c);
+}
+
+static void link_up_leaving(oat_chan *c, uint32_t n)
+{
+    oat_pcap_tcp_ring_sent(c, &c->snd, n);
+}
+
+static void link_send_due(oat_chan *c)
+{
+    pump(c, false, false);
+}
+
+/* Due bytes reach the receive buffer while it has room; the faults count them there (what
+ * a byte limit forbids never comes). */
+static void link_deliver_due(oat_chan *c)
+{
+    host_tp *t = tp_of(c);
+    if (c->last_error != 0 || c->released || t->closing || c->rd_shut) {
+        oat_link_down_cut(&t->link, 0);           /* nobody reads them any more */
+        return;
+    }
+    uint32_t moved = 0;
+    const uint8_t *p;
+    uint32_t due;
+    while ((due = oat_link_down_due(&t->link, &p)) > 0) {
+        uint32_t room = oat_ring_room(&c->rcv), limit = oat_fault_recv_room(c);
+        if (limit == 0)
+            oat_link_down_cut(&t->link, 0);
+        uint32_t k = due < room ? due : room;
+        k = k < limit ? k : limit;
+        if (k == 0)
+            break;
+        oat_ring_put(&c->rcv, p, k);
+        oat_pcap_tcp_data(c, false, p, k);
+        oat_link_down_taken(&t->link, k);
+        moved += k;
+        oat_fault_act act = oat_fault_received(c, k);
+        if (act != OAT_FAULT_GO_ON) {
+            oat_stream_received(c);
+            fault_act(c, t, act);
+            return;
+        }
+    }
+    if (moved == 0)
+        return;
+    oat_stream_received(c);
+    if (c->link)
+        pump(c, true, false);
+}
+
+static void link_down_end(oat_chan *c)
+{
+    oat_pcap_tcp_fin(c, false);
+    oat_chan_peer_closed(c);
+}
+
+static const oat_link_hooks link_hooks = { link_up_window, link_up_leaving, link_send_due,
+                                           link_deliver_due, link_down_end };
+
 /* Host connections alive; when the last goes, the virtual clock need not wait for
  * replies any more (lock held). */
 static int connections;
@@ -413,6 +516,10 @@ static host_tp *tp_new(oat_chan *c, int fd)
     host_tp *t = calloc(1, sizeof *t);
     if (!t)
         return NULL;
+    if (oat_link_init(&t->link, c, &link_hooks) != 0) {
+        free(t);
+        return NULL;
+    }
     connections++;
     oat_tp_ref_init(&t->life, close_socket);
     t->chan = c;
@@ -468,40 +575,33 @@ static void host_kick(oat_chan *c)
         setsockopt(t->fd, SOL_SOCKET, SO_RCVLOWAT, &lowat, sizeof lowat);
         t->lowat = c->rcv_lowat;
     }
-    pump(c, false, false);
+    if (t)
+        oat_link_down_kick(&t->link, c);
+    pump(c, t && oat_link_shapes_down(&t->link), false);
 }
 
-/* Straight from the application's buffer while nothing waits in the send ring: one copy
- * less. Returns the bytes the socket took (0 if none), or -1 after a failure. */
-static int host_send_now(oat_chan *c, const void *buf, uint32_t len)
+/* A write once the connection broke (the peer reset it behind bytes still unread): the
+ * channel fails now, as a module loopback channel whose peer aborted (docs/decisions.md). */
+static int host_write_check(oat_chan *c)
 {
     host_tp *t = tp_of(c);
-    if (!t || t->fd < 0 || t->connecting)
+    if (!t || !t->broken_err)
         return 0;
-    if (t->broken_err) {
-        fail(c, t->broken_err, "send failed");
-        return -1;
-    }
-    if (len > oat_fault_send_room(c))
-        len = oat_fault_send_room(c);
-    ssize_t n = len ? send(t->fd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT) : 0;
-    if (n > 0) {
-        oat_pcap_tcp_data(c, true, buf, (size_t)n);
-        await_reply(t);
-        fault_act(c, t, oat_fault_sent(c, (uint32_t)n));
-        return (int)n;
-    }
-    if (n < 0 && !would_block()) {
-        broken(c, t, oat_errno_to_cerr(errno), "send failed");
-        return c->last_error ? -1 : 0;
-    }
-    return 0;
+    fail(c, t->broken_err, "write after the connection broke with");
+    return -1;
 }
 
 /* The application reads straight from the socket. */
 static int host_recv_now(oat_chan *c, void *buf, uint32_t len)
 {
     host_tp *t = tp_of(c);
+    if (t && oat_link_shapes_down(&t->link)) {
+        if (t->broken_err && oat_link_down_pending(&t->link) == 0) {
+            fail(c, t->broken_err, "connection broken with");
+            return -1;
+        }
+        return 0;                       /* the bytes come through the ring */
+    }
     if (!t || t->fd < 0 || t->connecting || t->eof || oat_fault_recv_room(c) == 0)
         return 0;
     if (len > oat_fault_recv_room(c))
@@ -605,6 +705,7 @@ static void host_destroy(oat_chan *c)
     oat_fault_detach(c);
     oat_io_wait_end(t->reply_wait);
     t->reply_wait = -1;
+    oat_link_free(&t->link, c);
     t->chan = NULL;
     c->tp = NULL;
     oat_tp_end(&t->life);
@@ -615,7 +716,7 @@ const oat_chan_ops oat_tcp_host_ops = {
     .set_opt = host_set_opt,
     .get_opt = host_get_opt,
     .kick = host_kick,
-    .send_now = host_send_now,
+    .write_check = host_write_check,
     .recv_now = host_recv_now,
     .readable = host_readable,
     .close = host_close,

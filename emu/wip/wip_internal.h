@@ -81,10 +81,12 @@ typedef struct {
     int (*get_opt)(oat_chan *c, int opt, const oat_optval *v);
     /* Stream: the send ring got bytes, or the receive ring got room. */
     void (*kick)(oat_chan *c);
-    /* Stream, optional: move bytes between the application's buffer and the wire at once
-     * while the ring on that side is empty (one copy less). Return the bytes moved, 0, or
-     * -1 after the channel failed. */
-    int (*send_now)(oat_chan *c, const void *buf, uint32_t len);
+    /* Stream, optional: before a write takes bytes, 0; or -1 when the connection is known
+     * broken (the channel fails now, its ERROR tells why, the write gets WIP_CERR_CSTATE). */
+    int (*write_check)(oat_chan *c);
+    /* Stream, optional: move bytes from the wire to the application's buffer at once while
+     * the receive ring is empty (one copy less). Return the bytes moved, 0, or -1 after the
+     * channel failed. */
     int (*recv_now)(oat_chan *c, void *buf, uint32_t len);
     /* The application closed the channel: finish (send what was accepted), then call
      * oat_chan_release(c). */
@@ -142,6 +144,7 @@ struct wip_channel_ {
     uint8_t ttl, tos;
     /* transport state */
     void *tp;
+    struct oat_link *link;        /* the module's radio link under a host channel (link.c) */
     struct oat_pcap_flow *pcap;   /* --pcap: this channel's flow (pcap.c), NULL if none */
     struct oat_fault_conn *fault;   /* host TCP client: its scripted faults (fault.c), or NULL */
 };
@@ -207,6 +210,9 @@ void oat_chan_inner_handler(wip_event_t *ev, void *outer);
  * inner's; a stream outer's buffer sizes apply to the inner too (fn names the call in the
  * trace when memory runs out for them). */
 void oat_chan_adopt(oat_chan *outer, oat_chan *inner, const char *fn);
+/* The inner channel's send buffer: the outer's size and extra bytes (the outer adds its own
+ * framing to what the application wrote). */
+void oat_chan_inner_snd_extra(oat_chan *outer, uint32_t extra, const char *fn);
 /* NULL once the inner channel is gone (or none was adopted). */
 oat_chan *oat_chan_inner(const oat_chan *outer);
 /* The inner channel's state; WIP_CSTATE_BUSY while there is none or it was closed. */

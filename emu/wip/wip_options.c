@@ -1,9 +1,10 @@
 /* wip_options.c: parses and keeps the WIP layer's options: host name redirections, exposed
  * server ports, the bearer's behaviour, the host connect timeout, the TLS key log, the
- * capture file, scripted faults and the module's CPU for TLS. */
+ * capture file, scripted faults, the module's radio link and its CPU for TLS. */
 #include "wip/wip_options.h"
 #include "core/config.h"
 #include "wip/fault.h"
+#include "wip/link.h"
 #include "wip/module_cpu.h"
 #include "wip/pcap.h"
 
@@ -148,6 +149,10 @@ static const oat_option wip_options[] = {
       "reset-after[-sent|-recv]=N, close-after[-sent|-recv]=N, stall=T, drop-bearer=T,\n"
       "lookup-fail, tls-alert-after=N (README, Faults)", oat_fault_option_set,
       oat_fault_option_reset, false, true },
+    { "link", { "OATEMU_LINK" }, "<profile>[,rate=<up>/<down>][,rtt=<dur>][,jitter=<dur>]",
+      "the module's radio link on host channels: lan (no shaping, default), gprs, edge, 3g;\n"
+      "rates in bit/s (k, M), e.g. rate=40k/80k (README, Link model)", oat_link_option_set,
+      oat_link_option_reset, false, true },
     { "module-cpu", { "OATEMU_MODULE_CPU" }, "off|arm9-104mhz",
       "TLS handshakes cost the emulated time the module's CPU spends on their public-key\n"
       "operations (default off)", oat_module_cpu_option_set, oat_module_cpu_option_reset,

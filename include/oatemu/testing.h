@@ -71,6 +71,10 @@ int oatemu_set_bearer(const char *spec);
  * they apply to the connections that start after it. Returns 0, or -1 (reason traced) for
  * a bad spec. */
 int oatemu_set_fault(const char *spec);
+/* The module's radio link: spec as the --link flag takes it ("lan", "gprs", "edge", "3g",
+ * "rate=40k/80k,rtt=600ms,jitter=50ms", "gprs,rtt=1s"). Applies to the host channels opened
+ * after it. Returns 0, or -1 (reason traced) for a bad spec or when no module runs. */
+int oatemu_set_link(const char *spec);
 /* Every connected bearer goes down now, as a lost network does (WIP_BEV_IP_DISCONNECTED to
  * its handler, host channels fail). Returns how many went down, or -1 when no module runs. */
 int oatemu_bearer_drop(void);

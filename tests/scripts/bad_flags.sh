@@ -28,6 +28,8 @@ bad=(
   --fault=peer.test:reset-after=0 --fault=peer.test:reset-after=x --fault=peer.test:stall=soon
   --fault=peer.test:refuse=1 --fault=:refuse "--fault=[::1:refuse" --fault=peer.test:tls-alert-after
   --module-cpu=pentium --module-cpu=
+  --link=dialup --link=gprs,rate=40k --link=rtt=600ms --link=rate=0/80k --link=gprs,rtt=2m
+  --link=gprs,jitter=soon --link=gprs,speed=1 --link=rate=40k/80kk --link=lan,gprs
 )
 for flag in "${bad[@]}"; do
   run_flags "$flag"
@@ -51,6 +53,8 @@ good=(
   --host-map=v6.example.com=::1:25 --expose=7:0,25:2525 --trace=1-3,file:"$work/trace.log"
   "--fault=mail.test:25:reset-after=1000;10.0.0.1:stall=2s,drop-bearer=1m" "--fault=[::1]:443:refuse"
   --module-cpu=arm9-104mhz --module-cpu=off
+  --link=gprs --link=lan --link=3g --link=edge,jitter=50ms --link=rate=40k/80k,rtt=600ms
+  --link=gprs,rtt=1s
 )
 for flag in "${good[@]}"; do
   run_flags "$flag"

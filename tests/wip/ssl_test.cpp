@@ -145,15 +145,6 @@ protected:
     {
         return wait_until([&] { return count(kind, ch) > 0; }, ms);
     }
-    static std::string drain(wip_channel_t c)
-    {
-        std::string all;
-        char buf[4096];
-        int n;
-        while ((n = wip_read(c, buf, sizeof buf)) > 0)
-            all.append(buf, (size_t)n);
-        return all;
-    }
     // Write msg once the channel is open and collect the echo.
     std::string echo(const std::string &msg)
     {

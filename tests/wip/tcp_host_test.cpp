@@ -34,15 +34,6 @@ protected:
     {
         return wait_until([&] { return count(kind, ch) > 0; });
     }
-    static std::string drain(wip_channel_t c)
-    {
-        std::string all;
-        char buf[4096];
-        int n;
-        while ((n = wip_read(c, buf, sizeof buf)) > 0)
-            all.append(buf, (size_t)n);
-        return all;
-    }
 };
 
 TEST_F(TcpHost, EchoThroughAHostMappedNameOpenThenWriteThenRead)
@@ -143,6 +134,29 @@ TEST_F(TcpHost, BytesSentJustBeforeAResetAreReadBeforeTheError)
     auto read_at = std::find(k.begin(), k.end(), WIP_CEV_READ);
     ASSERT_NE(k.end(), read_at);
     EXPECT_LT(read_at - k.begin(), std::find(k.begin(), k.end(), WIP_CEV_ERROR) - k.begin());
+}
+
+// A write once the connection broke behind unread bytes is refused as on a module loopback
+// channel whose peer aborted: WIP_CERR_CSTATE, and the channel fails with the break's code
+// (docs/decisions.md, "A write after the connection broke"). The break is a scripted reset
+// after 4 received bytes over gprs, where those bytes wait in the receive buffer when it hits.
+TEST_F(TcpHost, AWriteAfterTheConnectionBrokeGetsCstateAndTheError)
+{
+    HostPeer peer(HostPeer::Silent, "550 last words\r\n");
+    boot_to(peer.port(), { "--link=gprs", "--fault=peer.test:7:reset-after-recv=4" });
+    connect();
+    for (int i = 0; i < 200 && count(WIP_CEV_READ, client) == 0; i++)
+        if (!wait_until([&] { return count(WIP_CEV_READ, client) > 0; }, 20))
+            oatemu_advance_ms(50);
+    ASSERT_EQ(1, count(WIP_CEV_READ, client)) << traces();
+    EXPECT_EQ(0, count(WIP_CEV_ERROR, client)) << "the 4 bytes are still there to be read";
+    int wr = 0;
+    task([&] { wr = wip_write(client, "QUIT\r\n", 6); });
+    EXPECT_EQ(WIP_CERR_CSTATE, wr);
+    ASSERT_TRUE(has(WIP_CEV_ERROR, client)) << traces();
+    EXPECT_EQ(WIP_CERR_PIPE_BROKEN, last(WIP_CEV_ERROR, client)->err);
+    task([&] { wr = wip_write(client, "QUIT\r\n", 6); });
+    EXPECT_EQ(WIP_CERR_CSTATE, wr);
 }
 
 // Virtual time waits for host traffic, but it follows host time while it waits: a peer that

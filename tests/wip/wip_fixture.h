@@ -72,6 +72,17 @@ private:
     std::deque<WipEv> log;
 };
 
+// What a stream channel holds now: wip_read in 4096-byte calls until it returns 0 (or less).
+inline std::string drain(wip_channel_t c)
+{
+    std::string all;
+    char buf[4096];
+    int n;
+    while ((n = wip_read(c, buf, sizeof buf)) > 0)
+        all.append(buf, (size_t)n);
+    return all;
+}
+
 class WipTest : public ::testing::Test {
 protected:
     static inline WipTest *self = nullptr;
