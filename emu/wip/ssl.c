@@ -118,8 +118,10 @@ static void push(oat_chan *c, ssl_tp *t)
         }
     }
     ask_write_event(c, t);
-    if (t->closing && unsent(t) == 0)
-        oat_chan_close_inner(c);            /* close_notify is out: the socket goes */
+    /* Closing: the socket goes once close_notify is out, or at once when the TCP channel
+     * can take no more (the connection broke or the peer ended it): what waits is lost. */
+    if (t->closing && (unsent(t) == 0 || oat_chan_inner_state(c) != WIP_CSTATE_READY))
+        oat_chan_close_inner(c);
 }
 
 /* ---- the handshake and the session ---- */

@@ -181,7 +181,7 @@ TEST_F(SmtpSslServerGone, MidDataAnswersAnErrorAndTheNextMailWorks)
 {
     int code = send("AT+SMTPSENDN=\"rcpt@example.com\",\"dropped\",20000");
     EXPECT_NE(0, code);
-    EXPECT_NE(kNoAnswer, code) << "no +SMTPSEND after the server went away";
+    EXPECT_NE(kNoAnswer, code) << "no +SMTPSEND after the server went away\n" << all_traces() << server->log();
     ASSERT_EQ(0, send("AT+SMTPSENDN=\"rcpt@example.com\",\"after\",7000"));
     ASSERT_TRUE(received(1)) << server->log();
     EXPECT_TRUE(server->body(1) == generated(7000)) << "the mail after the drop differs";

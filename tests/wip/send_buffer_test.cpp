@@ -197,4 +197,57 @@ TEST_F(SendBufferSsl, ThreeHundredKilobytesPacedByWriteEventsArriveIntactOverSsl
     EXPECT_TRUE(echoed == std::string(w.data.begin(), w.data.end()));
 }
 
+// wip_close while records still wait behind a full TCP send buffer: the SSL channel goes
+// once they are out, or at once when the connection can take no more. Here it breaks
+// (a reset) or the peer ends it (a close) before they are out; the finalizer must still
+// come, once (it hung: the close waited for records that could never leave).
+int g_ssl_released;
+void count_ssl_release(void *) { g_ssl_released++; }
+
+class SendBufferSslClosed : public SendBufferSsl,
+                            public ::testing::WithParamInterface<const char *> {};
+
+TEST_P(SendBufferSslClosed, WithRecordsQueuedBehindTheSendBufferTheChannelIsStillReleased)
+{
+    const TestPki *pki = TestPki::get();
+    ASSERT_NE(nullptr, pki);
+    TlsPeer::Config cfg;
+    cfg.chain = pki->leaf_chain;
+    peer = std::make_unique<TlsPeer>(cfg);
+    ASSERT_TRUE(peer->ready()) << peer->log();
+    // The handshake sends about 2 KB; the fault hits inside the first 6570 bytes of records.
+    boot({ "--host-map=server.test=127.0.0.1:" + std::to_string(peer->port()),
+           std::string("--fault=server.test:443:") + GetParam() });
+    start_bearer();
+    task([&] {
+        EXPECT_EQ(0, wip_SSLInitOpts(WIP_COPT_CERT_AUTHORITY, pki->root_text.c_str(),
+                                     WIP_COPT_VERIFY, WIP_SSL_ALWAYS, WIP_COPT_END));
+    });
+    g_ssl_released = 0;
+    PacedWriter w;
+    int close_rc = 1;
+    on_event = [&](wip_event_t *ev, void *) {
+        if (ev->kind != WIP_CEV_WRITE || close_rc != 1)
+            return;
+        w.run(ev->channel);             // up to the refused write: records wait
+        close_rc = wip_close(ev->channel);
+    };
+    task([&] {
+        ch = wip_SSLClientCreateOpts("server.test", 443, handler, &ctx, WIP_COPT_FINALIZER,
+                                     count_ssl_release, WIP_COPT_END);
+    });
+    ASSERT_NE(nullptr, ch);
+    ASSERT_TRUE(wait_until([&] { return g_ssl_released > 0; }, 20000))
+        << "closed after " << w.off << " bytes (rc " << close_rc << "), never released"
+        << traces();
+    EXPECT_EQ(0, close_rc);
+    EXPECT_EQ(1, w.short_writes);
+    EXPECT_GT(w.off, 5840u);
+    oatemu_advance_ms(2000);
+    EXPECT_EQ(1, g_ssl_released);
+}
+
+INSTANTIATE_TEST_SUITE_P(ConnectionEnds, SendBufferSslClosed,
+                         ::testing::Values("reset-after=6000", "close-after=6000"));
+
 } // namespace
