@@ -157,7 +157,7 @@ protected:
         task([&] { n = wip_write(ch, msg.data(), (u32)msg.size()); });
         EXPECT_EQ((int)msg.size(), n);
         wait_until([&] { return got.size() >= msg.size(); });
-        on_event = nullptr;
+        task([&] { on_event = nullptr; });     // the handler runs in the task: no race with it
         return got;
     }
     void expect_cert_failure(const std::vector<std::string> &words)

@@ -180,6 +180,8 @@ TEST_F(TcpHost, ATricklingPeerDoesNotHoldTheClockBehindHostTime)
                             std::chrono::steady_clock::now() - host0).count();
     EXPECT_GE(oat_shim_now_ms(), t0 + 1000);
     EXPECT_LT(host_ms, 5000) << "the emulated clock stood still while the peer trickled";
+    // The peer goes on trickling: the handler lets go of got in its own task, then it is read.
+    task([&] { on_event = nullptr; });
     EXPECT_GT(got, 50u * 19) << "the peer trickled during the second";
 }
 
