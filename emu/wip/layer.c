@@ -11,8 +11,16 @@ void oat_chan_inner_handler(wip_event_t *ev, void *ctx)
     oat_chan *outer = ctx;
     oat_wip_lock();
     /* Only the outer's inner of now: a channel it let go of says nothing to it. */
-    if (outer->inner == ev->channel && outer->ops->inner_event)
-        outer->ops->inner_event(outer, ev);
+    if (outer->inner == ev->channel) {
+        oat_chan_ref(outer);
+        if (outer->ops->inner_event)
+            outer->ops->inner_event(outer, ev);
+        /* An outer the application closed waits for nothing more from an inner in error (a
+         * QUIT's reply, records to send): the inner goes, and its end releases the outer. */
+        if (ev->kind == WIP_CEV_ERROR && outer->app_closed && outer->inner == ev->channel)
+            oat_chan_close_inner(outer);
+        oat_chan_unref(outer);
+    }
     oat_wip_unlock();
 }
 

@@ -7,7 +7,8 @@
 #
 # Listens on 127.0.0.1, prints "listening on 127.0.0.1:<port>", then one line per event
 # ("accepted", "C: <command>", "S: <reply>", "body N bytes", "closed"); exits 0 on SIGTERM.
-# Every connection runs the mode (stdlib only; TLS modes need --cert and --key):
+# Every connection runs the mode (stdlib only; TLS modes need --cert and --key, and any
+# other mode runs over implicit TLS when given them):
 #   silent-after-accept      accepts TCP and never sends a byte
 #   silent-after-clienthello implicit TLS: reads the ClientHello, never answers it
 #   trickle                  greeting "220-" lines, one every 5 ms, never the last one
@@ -16,6 +17,7 @@
 #   mismatched-continuation  DATA is answered "250-" CRLF "354 go ahead" CRLF
 #   no-crlf-100k             the greeting is 100 KB without CRLF, then silence
 #   close-notify-mid-data    implicit TLS; after 354 and the first body bytes, close_notify
+#   reset-on-quit            QUIT is answered by a reset (RST, no 221)
 # The other commands get what a plain server answers (250, 354 after DATA, 221 to QUIT).
 import argparse
 import base64
@@ -23,12 +25,14 @@ import os
 import signal
 import socket
 import ssl
+import struct
 import sys
 import threading
 import time
 
 MODES = ("silent-after-accept", "silent-after-clienthello", "trickle", "cram-oversized",
-         "bare-auth", "mismatched-continuation", "no-crlf-100k", "close-notify-mid-data")
+         "bare-auth", "mismatched-continuation", "no-crlf-100k", "close-notify-mid-data",
+         "reset-on-quit")
 TLS_MODES = ("silent-after-clienthello", "close-notify-mid-data")
 
 
@@ -66,6 +70,7 @@ class Session:
     def body(self):
         """After 354: read up to the end of data (or misbehave during it)."""
         got = 0
+        tail = b""                  # the end of data may come split over reads (TLS records)
         while True:
             if self.mode == "close-notify-mid-data" and got > 0:
                 log("body %d bytes: close_notify" % got)
@@ -80,7 +85,8 @@ class Session:
             if not data:
                 return False
             got += len(data)
-            if data.endswith(b"\r\n.\r\n"):
+            tail = (tail + data)[-5:]
+            if tail == b"\r\n.\r\n":
                 log("body %d bytes" % got)
                 return True
 
@@ -119,6 +125,10 @@ class Session:
                 if not self.body():
                     return
                 self.send("250 stored\r\n")
+            elif verb == "QUIT" and self.mode == "reset-on-quit":
+                log("reset")
+                self.conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                return
             elif verb == "QUIT":
                 self.send("221 bye\r\n")
                 return
@@ -151,9 +161,9 @@ def main():
     ap.add_argument("--key")
     a = ap.parse_args()
     tls = None
-    if a.mode in TLS_MODES:
-        if not a.cert or not a.key:
-            ap.error("--mode %s needs --cert and --key" % a.mode)
+    if a.mode in TLS_MODES and not (a.cert and a.key):
+        ap.error("--mode %s needs --cert and --key" % a.mode)
+    if a.cert and a.key:
         tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         tls.load_cert_chain(a.cert, a.key)
     if a.spool:

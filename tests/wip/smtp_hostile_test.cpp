@@ -1,8 +1,9 @@
 // smtp_hostile_test.cpp: the SMTP client against tests/smtp-servers/hostile_server.py, one
 // misbehaviour per test (silence after accept or after the ClientHello, a reply that trickles
 // for ever, an oversized CRAM-MD5 challenge, a bare "250-AUTH", continuation lines with
-// another code, 100 KB without CRLF, close_notify in the middle of DATA): each session ends
-// with the right event and code within its WIP_COPT_TIMEOUT of emulated time, host-bounded.
+// another code, 100 KB without CRLF, close_notify in the middle of DATA, a reset instead of
+// the QUIT reply): each session ends with the right event and code within its
+// WIP_COPT_TIMEOUT of emulated time, host-bounded.
 // Also what the application hands over: header values with CR/LF, attachment names too long.
 #include "smtp_servers.h"
 
@@ -182,6 +183,48 @@ TEST_F(SmtpHostile, CloseNotifyInTheMiddleOfDataEndsTheMailWithPipeBroken)
     expect_error(WIP_CERR_PIPE_BROKEN, server);
     EXPECT_EQ(1, server.count("body ")) << server.log();
     EXPECT_TRUE(data_closed) << "the data channel got its error";
+}
+
+// The application closes the session after its mail; the server answers QUIT with a reset.
+// The session's finalizer still comes, at once: the closed session waits for no 221 from a
+// connection in error (it hung: its error reached nobody and the QUIT timer was stopped).
+int g_sessions_released;
+void count_session_release(void *) { g_sessions_released++; }
+
+class SmtpHostileQuit : public SmtpHostile {
+protected:
+    void reset_on_quit(int security)
+    {
+        SpoolServer server(dir, hostile("reset-on-quit") +
+                                    (security == WIP_SMTP_SEC_TLS ? " " + tls_files() : ""));
+        ASSERT_NE(0, server.port());
+        boot_to(server.port());
+        g_sessions_released = 0;
+        mail_on_open("hello\n");
+        create([=] {
+            return wip_SMTPClientCreateOpts("smtp.example.com", handler, &ctx,
+                                            WIP_COPT_SMTP_SECURITY, security, WIP_COPT_TIMEOUT,
+                                            kTimeoutMs, WIP_COPT_FINALIZER, count_session_release,
+                                            WIP_COPT_END);
+        });
+        ASSERT_TRUE(wait_until([&] { return ended(); })) << traces() << server.log();
+        EXPECT_EQ(1, count(WIP_CEV_DONE, session)) << traces();
+        ASSERT_TRUE(wait_until([&] { return server.count("reset") == 1; })) << server.log();
+        EXPECT_TRUE(wait_until([&] { return g_sessions_released == 1; }))
+            << "no release after the reset" << traces() << server.log();
+        past_the_timeout();
+        EXPECT_EQ(1, g_sessions_released);
+    }
+};
+
+TEST_F(SmtpHostileQuit, AResetInsteadOfTheQuitReplyStillReleasesTheSession)
+{
+    reset_on_quit(WIP_SMTP_SEC_NONE);
+}
+
+TEST_F(SmtpHostileQuit, AResetInsteadOfTheQuitReplyStillReleasesTheSessionOverTls)
+{
+    reset_on_quit(WIP_SMTP_SEC_TLS);
 }
 
 // ---- what the application hands over ----
