@@ -121,6 +121,15 @@ static void session_fail(oat_chan *s, smtp_tp *t, int errnum, const char *why)
     oat_chan_fail(s, errnum);
 }
 
+/* The application closed the session: QUIT was answered, or the server or the timer ended
+ * it; the connection goes, and its end releases the session. */
+static void quit_over(oat_chan *s, smtp_tp *t)
+{
+    stop_timer(t);
+    t->st = ST_DEAD;
+    oat_chan_close_inner(s);
+}
+
 static void refused(oat_chan *s, smtp_tp *t, const char *what)
 {
     char why[256];
@@ -452,8 +461,7 @@ static void on_reply(oat_chan *s, smtp_tp *t)
         oat_chan_event(s, WIP_CEV_DONE, 0);
         break;
     case ST_QUIT:
-        stop_timer(t);
-        oat_chan_close_inner(s);
+        quit_over(s, t);
         break;
     default:
         break;
@@ -519,7 +527,9 @@ static void session_inner_event(oat_chan *s, const wip_event_t *ev)
         case WIP_CEV_PEER_CLOSE:
         case WIP_CEV_INVALID:           /* the TLS session ended */
             read_replies(s, t);
-            if (t->st == ST_QUIT || t->st == ST_DEAD)
+            if (t->st == ST_QUIT)
+                quit_over(s, t);        /* ended before or instead of its 221 */
+            if (t->st == ST_DEAD)
                 break;
             if (t->st == ST_READY && !t->data) {
                 stop_timer(t);
@@ -553,8 +563,7 @@ static void timed_out(void *arg)
         t->timer = NULL;
         t->timer_ev = NULL;
         if (t->st == ST_QUIT) {
-            stop_timer(t);
-            oat_chan_close_inner(e->s);
+            quit_over(e->s, t);
         } else {
             session_fail(e->s, t, WIP_CERR_TIMEOUT, "no reply from the server in time");
         }

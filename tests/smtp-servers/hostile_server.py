@@ -18,6 +18,7 @@
 #   no-crlf-100k             the greeting is 100 KB without CRLF, then silence
 #   close-notify-mid-data    implicit TLS; after 354 and the first body bytes, close_notify
 #   reset-on-quit            QUIT is answered by a reset (RST, no 221)
+#   close-on-quit            QUIT is answered by the end of the connection (FIN, no 221)
 # The other commands get what a plain server answers (250, 354 after DATA, 221 to QUIT).
 import argparse
 import base64
@@ -32,7 +33,7 @@ import time
 
 MODES = ("silent-after-accept", "silent-after-clienthello", "trickle", "cram-oversized",
          "bare-auth", "mismatched-continuation", "no-crlf-100k", "close-notify-mid-data",
-         "reset-on-quit")
+         "reset-on-quit", "close-on-quit")
 TLS_MODES = ("silent-after-clienthello", "close-notify-mid-data")
 
 
@@ -126,8 +127,11 @@ class Session:
                     return
                 self.send("250 stored\r\n")
             elif verb == "QUIT" and self.mode == "reset-on-quit":
-                log("reset")
+                log("quit-reset")
                 self.conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                return
+            elif verb == "QUIT" and self.mode == "close-on-quit":
+                log("quit-fin")
                 return
             elif verb == "QUIT":
                 self.send("221 bye\r\n")

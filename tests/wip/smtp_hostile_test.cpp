@@ -1,8 +1,8 @@
 // smtp_hostile_test.cpp: the SMTP client against tests/smtp-servers/hostile_server.py, one
 // misbehaviour per test (silence after accept or after the ClientHello, a reply that trickles
 // for ever, an oversized CRAM-MD5 challenge, a bare "250-AUTH", continuation lines with
-// another code, 100 KB without CRLF, close_notify in the middle of DATA, a reset instead of
-// the QUIT reply): each session ends with the right event and code within its
+// another code, 100 KB without CRLF, close_notify in the middle of DATA, a reset or an end
+// instead of the QUIT reply): each session ends with the right event and code within its
 // WIP_COPT_TIMEOUT of emulated time, host-bounded.
 // Also what the application hands over: header values with CR/LF, attachment names too long.
 #include "smtp_servers.h"
@@ -185,17 +185,23 @@ TEST_F(SmtpHostile, CloseNotifyInTheMiddleOfDataEndsTheMailWithPipeBroken)
     EXPECT_TRUE(data_closed) << "the data channel got its error";
 }
 
-// The application closes the session after its mail; the server answers QUIT with a reset.
-// The session's finalizer still comes, at once: the closed session waits for no 221 from a
-// connection in error (it hung: its error reached nobody and the QUIT timer was stopped).
+// The application closes the session after its mail; the server answers QUIT with a reset
+// or with the end of the connection, no 221. The session's finalizer still comes, well
+// before the QUIT's timeout: the closed session waits for nothing from a connection that
+// ended (on a reset it hung: its error reached nobody and the QUIT timer was stopped).
 int g_sessions_released;
-void count_session_release(void *) { g_sessions_released++; }
+long long g_released_at_ms;
+void count_session_release(void *)
+{
+    g_sessions_released++;
+    g_released_at_ms = oat_shim_now_ms();
+}
 
 class SmtpHostileQuit : public SmtpHostile {
 protected:
-    void reset_on_quit(int security)
+    void quit_answered_by(const std::string &mode, const std::string &logged, int security)
     {
-        SpoolServer server(dir, hostile("reset-on-quit") +
+        SpoolServer server(dir, hostile(mode) +
                                     (security == WIP_SMTP_SEC_TLS ? " " + tls_files() : ""));
         ASSERT_NE(0, server.port());
         boot_to(server.port());
@@ -209,9 +215,12 @@ protected:
         });
         ASSERT_TRUE(wait_until([&] { return ended(); })) << traces() << server.log();
         EXPECT_EQ(1, count(WIP_CEV_DONE, session)) << traces();
-        ASSERT_TRUE(wait_until([&] { return server.count("reset") == 1; })) << server.log();
-        EXPECT_TRUE(wait_until([&] { return g_sessions_released == 1; }))
-            << "no release after the reset" << traces() << server.log();
+        long long done_ms = last(WIP_CEV_DONE, session)->at_ms;
+        ASSERT_TRUE(wait_until([&] { return server.count(logged) == 1; })) << server.log();
+        ASSERT_TRUE(wait_until([&] { return g_sessions_released == 1; }))
+            << "no release after the " << logged << traces() << server.log();
+        EXPECT_LT(g_released_at_ms - done_ms, (long long)kTimeoutMs / 2)
+            << "released by the QUIT timer, not by the end of the connection";
         past_the_timeout();
         EXPECT_EQ(1, g_sessions_released);
     }
@@ -219,12 +228,17 @@ protected:
 
 TEST_F(SmtpHostileQuit, AResetInsteadOfTheQuitReplyStillReleasesTheSession)
 {
-    reset_on_quit(WIP_SMTP_SEC_NONE);
+    quit_answered_by("reset-on-quit", "quit-reset", WIP_SMTP_SEC_NONE);
 }
 
 TEST_F(SmtpHostileQuit, AResetInsteadOfTheQuitReplyStillReleasesTheSessionOverTls)
 {
-    reset_on_quit(WIP_SMTP_SEC_TLS);
+    quit_answered_by("reset-on-quit", "quit-reset", WIP_SMTP_SEC_TLS);
+}
+
+TEST_F(SmtpHostileQuit, AConnectionEndedInsteadOfTheQuitReplyReleasesTheSessionAtOnce)
+{
+    quit_answered_by("close-on-quit", "quit-fin", WIP_SMTP_SEC_NONE);
 }
 
 // ---- what the application hands over ----
