@@ -349,8 +349,7 @@ static void on_reply(oat_chan *s, ftp_tp *t)
         command_reply(s, t, c);
         break;
     case FS_QUIT:
-        oat_chan_timer_stop(&t->timer);
-        oat_chan_close_inner(s);
+        oat_session_quit_over(s, &t->timer);
         break;
     default:
         break;
@@ -397,9 +396,10 @@ static void session_inner_event(oat_chan *s, const wip_event_t *ev)
         break;
     case WIP_CEV_PEER_CLOSE:
         read_replies(s, t);
-        if (t->st == FS_QUIT || t->st == FS_DEAD)
-            break;
-        session_fail(s, t, WIP_CERR_PIPE_BROKEN, "the server closed the control connection");
+        if (t->st == FS_QUIT)
+            oat_session_quit_over(s, &t->timer);    /* ended before or instead of its 221 */
+        else if (t->st != FS_DEAD)
+            session_fail(s, t, WIP_CERR_PIPE_BROKEN, "the server closed the control connection");
         break;
     case WIP_CEV_ERROR:
         session_fail(s, t, ev->content.error.errnum, "the connection to the server failed");
@@ -415,7 +415,7 @@ static void timed_out(oat_chan *s)
     if (!t || t->st == FS_DEAD)
         return;
     if (t->st == FS_QUIT)
-        oat_chan_close_inner(s);
+        oat_session_quit_over(s, &t->timer);
     else
         session_fail(s, t, WIP_CERR_TIMEOUT, "no reply from the server in time");
 }

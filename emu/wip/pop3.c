@@ -361,8 +361,7 @@ static void on_status(oat_chan *s, pop3_tp *t, const char *line)
         message_end(s, t, ok ? 0 : WIP_POP3_ERR_REFUSED);
         break;
     case PS_QUIT:
-        oat_chan_timer_stop(&t->timer);
-        oat_chan_close_inner(s);
+        oat_session_quit_over(s, &t->timer);
         break;
     default:
         break;
@@ -491,7 +490,9 @@ static void session_inner_event(oat_chan *s, const wip_event_t *ev)
     case WIP_CEV_PEER_CLOSE:
     case WIP_CEV_INVALID:               /* the TLS session ended */
         take_input(s, t);
-        if (t->st != PS_QUIT && t->st != PS_DEAD)
+        if (t->st == PS_QUIT)
+            oat_session_quit_over(s, &t->timer);    /* ended before or instead of its +OK */
+        else if (t->st != PS_DEAD)
             session_fail(s, t, WIP_CERR_PIPE_BROKEN, "the server closed the connection");
         break;
     case WIP_CEV_ERROR:                 /* positive: the Security library's WIP_SSL_ERR_* */
@@ -511,7 +512,7 @@ static void timed_out(oat_chan *s)
     if (!t || t->st == PS_DEAD)
         return;
     if (t->st == PS_QUIT)
-        oat_chan_close_inner(s);
+        oat_session_quit_over(s, &t->timer);
     else
         session_fail(s, t, WIP_CERR_TIMEOUT, "no reply from the server in time");
 }

@@ -50,6 +50,12 @@ void oat_session_let_go(oat_chan *s)
         oat_chan_release(s);
 }
 
+void oat_session_quit_over(oat_chan *s, oat_chan_timer *timer)
+{
+    oat_chan_timer_stop(timer);
+    oat_chan_close_inner(s);
+}
+
 void oat_session_opened(oat_chan *s, bool *opened)
 {
     if (*opened)

@@ -389,6 +389,9 @@ oat_chan *oat_session_create(const oat_session_kind *k, const char *fn, const as
  * lets go of its connection (or is released without one). */
 bool oat_session_may_quit(oat_chan *s, bool alive);
 void oat_session_let_go(oat_chan *s);
+/* The QUIT of a closed session was answered, or the server ended the connection before it
+ * was, or its timer ran out: the timer stops and the connection goes (its end releases s). */
+void oat_session_quit_over(oat_chan *s, oat_chan_timer *timer);
 /* The session is logged in: READY and OPEN, the first time only (*opened, in its tp block). */
 void oat_session_opened(oat_chan *s, bool *opened);
 /* wip_read / wip_write on a session: WIP_CERR_NOT_SUPPORTED. */

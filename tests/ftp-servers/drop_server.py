@@ -2,9 +2,10 @@
 """drop_server.py: an FTP server of ours that breaks downloads: any login is taken, and a RETR
 (passive mode) sends the first --drop-after bytes of the pattern bytes(i % 251), then closes
 the data connection and replies 426, as a server whose disk or link failed mid-transfer.
-With --account ACC, PASS is answered 332 and only ACCT ACC logs in (530 for another).
+With --account ACC, PASS is answered 332 and only ACCT ACC logs in (530 for another). With
+--quit-closes, QUIT is answered by the end of the connection (no 221).
 Prints "root DIR" and "listening on 127.0.0.1:PORT" once it accepts connections.
-usage: drop_server.py --port 0 --spool DIR --drop-after N [--account ACC]"""
+usage: drop_server.py --port 0 --spool DIR --drop-after N [--account ACC] [--quit-closes]"""
 import argparse
 import os
 import socket
@@ -15,7 +16,7 @@ def pattern(n):
     return bytes(i % 251 for i in range(n))
 
 
-def session(conn, drop_after, account):
+def session(conn, drop_after, account, quit_closes):
     f = conn.makefile("rb")
     data_listener = None
 
@@ -50,7 +51,8 @@ def session(conn, drop_after, account):
             data_listener = None
             reply("426 Connection closed; transfer aborted")
         elif verb == "QUIT":
-            reply("221 bye")
+            if not quit_closes:
+                reply("221 bye")
             break
         else:
             reply("502 not here")
@@ -63,6 +65,7 @@ def main():
     ap.add_argument("--spool", required=True)
     ap.add_argument("--drop-after", type=int, default=65536)
     ap.add_argument("--account", default="")
+    ap.add_argument("--quit-closes", action="store_true")
     args = ap.parse_args()
     os.makedirs(args.spool, exist_ok=True)
     srv = socket.socket()
@@ -73,7 +76,7 @@ def main():
     print("listening on 127.0.0.1:%d" % srv.getsockname()[1], flush=True)
     while True:
         conn, _ = srv.accept()
-        threading.Thread(target=session, args=(conn, args.drop_after, args.account), daemon=True).start()
+        threading.Thread(target=session, args=(conn, args.drop_after, args.account, args.quit_closes), daemon=True).start()
 
 
 if __name__ == "__main__":

@@ -2,10 +2,11 @@
 """scripted_server.py: a POP3 server of fixed replies for the client's hostile cases, one
 connection at a time on 127.0.0.1: any USER / PASS logs in, STAT says --stat, LIST answers
 the lines of --list (separated by "|", then "."), UIDL answers those of --uidl or -ERR
-without it, QUIT closes; --many N stands for a mailbox of N one-octet messages (ids "id-N").
+without it, QUIT closes (--quit-closes: without its +OK); --many N stands for a mailbox of N
+one-octet messages (ids "id-N").
 Prints "root DIR" and "listening on 127.0.0.1:PORT" once it accepts.
 usage: scripted_server.py --port 0 --spool DIR --stat "N OCTETS" --list "1 10|2 20"
-       [--uidl "1 a|2 b"] | --many N"""
+       [--uidl "1 a|2 b"] | --many N [--quit-closes]"""
 import argparse
 import os
 import socket
@@ -29,7 +30,8 @@ def serve(conn, args):
         elif cmd == "UIDL" and args.uidl is not None:
             say("+OK ids", *args.uidl.split("|"), ".")
         elif cmd == "QUIT":
-            say("+OK bye")
+            if not args.quit_closes:
+                say("+OK bye")
             return
         else:
             say("-ERR not here")
@@ -43,6 +45,7 @@ def main():
     ap.add_argument("--list", default="")
     ap.add_argument("--uidl")
     ap.add_argument("--many", type=int, default=0)
+    ap.add_argument("--quit-closes", action="store_true")
     args = ap.parse_args()
     if args.many:
         numbers = range(1, args.many + 1)

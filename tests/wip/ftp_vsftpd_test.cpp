@@ -3,7 +3,8 @@
 // that drops the data connection mid-transfer (drop_server.py): 1 MB and 10 MB byte-exact
 // both ways, passive and active; ASCII uploads arrive with CRLF (vsftpd stores the bytes
 // as sent); a broken download ends with ERROR 426 on the data channel and the session; a
-// server asking for an account (332) gets WIP_COPT_ACCOUNT's ACCT, and 530 for a wrong one.
+// server asking for an account (332) gets WIP_COPT_ACCOUNT's ACCT, and 530 for a wrong one;
+// a server that ends the connection instead of answering QUIT releases the session at once.
 #include "ftp_suite.h"
 
 namespace {
@@ -101,6 +102,21 @@ TEST_F(FtpDroppingServer, AnAccountAskedFor332GoesAsAcctAndAWrongOneIsRefused)
     EXPECT_NE(std::string::npos, traces().find("the account")) << "the trace names the step";
     EXPECT_EQ(WIP_CSTATE_TO_CLOSE, wip_getState(session));
     close_session();
+}
+
+// QUIT answered by the end of the control connection, no 221: the closed session is released
+// at once (it waited for its timer, which virtual time never reached).
+TEST_F(FtpDroppingServer, AConnectionEndedInsteadOfTheQuitReplyReleasesTheSessionAtOnce)
+{
+    start("drop_server.py", "--quit-closes");
+    ASSERT_TRUE(open_session([=] {
+        return wip_FTPCreateOpts("ftp.example.com", handler, &sctx, WIP_COPT_USER, "module",
+                                 WIP_COPT_PASSWORD, "s3cret", WIP_COPT_FINALIZER, count_release,
+                                 WIP_COPT_END);
+    })) << traces() << server->log();
+    long long took = close_until_released();
+    EXPECT_GE(took, 0) << "no release after the server's end" << traces() << server->log();
+    EXPECT_LT(took, 1000);
 }
 
 } // namespace

@@ -2,7 +2,8 @@
 // (tests/pop3-servers/scripted_server.py): a -ERR to UIDL is no error (the ids stay NULL), a
 // LIST line that is not "N size", a message number above STAT's count and a unique id over
 // 70 characters end the login with WIP_POP3_ERR_PROTOCOL and a trace naming the line; of
-// 5000 messages the first 4096 are listed.
+// 5000 messages the first 4096 are listed; a server that ends the connection instead of
+// answering QUIT releases the closed session at once.
 #include "ftp_suite.h"
 
 #include "wip_pop3.h"
@@ -98,6 +99,21 @@ TEST_F(Pop3Hostile, AUniqueIdOverSeventyCharactersIsAProtocolError)
 {
     start("--stat '1 10' --list '1 10' --uidl '1 " + std::string(71, 'u') + "'");
     expect_protocol_error(std::string(71, 'u'));
+}
+
+// QUIT answered by the end of the connection, no +OK: the closed session has nothing more
+// to wait for (it waited for its timer, which virtual time never reached).
+TEST_F(Pop3Hostile, AConnectionEndedInsteadOfTheQuitReplyReleasesTheSessionAtOnce)
+{
+    start("--quit-closes");
+    ASSERT_TRUE(open_session([=] {
+        return wip_POP3ClientCreateOpts("pop.example.com", handler, &sctx, WIP_COPT_USER, "module",
+                                        WIP_COPT_PASSWORD, "s3cret", WIP_COPT_FINALIZER,
+                                        count_release, WIP_COPT_END);
+    })) << traces() << server->log();
+    long long took = close_until_released();
+    EXPECT_GE(took, 0) << "no release after the server's end" << traces() << server->log();
+    EXPECT_LT(took, 1000);
 }
 
 } // namespace

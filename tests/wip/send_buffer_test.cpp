@@ -10,6 +10,7 @@
 #include "wip_ssl.h"
 
 #include <algorithm>
+#include <atomic>
 #include <memory>
 #include <random>
 
@@ -201,7 +202,7 @@ TEST_F(SendBufferSsl, ThreeHundredKilobytesPacedByWriteEventsArriveIntactOverSsl
 // once they are out, or at once when the connection can take no more. Here it breaks
 // (a reset) or the peer ends it (a close) before they are out; the finalizer must still
 // come, once (it hung: the close waited for records that could never leave).
-int g_ssl_released;
+std::atomic<int> g_ssl_released;
 void count_ssl_release(void *) { g_ssl_released++; }
 
 class SendBufferSslClosed : public SendBufferSsl,

@@ -9,6 +9,8 @@
 
 #include "wip_smtp.h"
 
+#include <atomic>
+
 namespace {
 
 constexpr u32 kTimeoutMs = 2000;
@@ -189,8 +191,8 @@ TEST_F(SmtpHostile, CloseNotifyInTheMiddleOfDataEndsTheMailWithPipeBroken)
 // or with the end of the connection, no 221. The session's finalizer still comes, well
 // before the QUIT's timeout: the closed session waits for nothing from a connection that
 // ended (on a reset it hung: its error reached nobody and the QUIT timer was stopped).
-int g_sessions_released;
-long long g_released_at_ms;
+std::atomic<int> g_sessions_released;
+std::atomic<long long> g_released_at_ms;
 void count_session_release(void *)
 {
     g_sessions_released++;
