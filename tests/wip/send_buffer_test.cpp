@@ -158,22 +158,31 @@ protected:
         WipTest::TearDown();
         peer.reset();
     }
+    // A TLS echo peer behind server.test:443 (with these flags too), the bearer up and the
+    // Security library trusting the peer's root.
+    void boot_to_tls_peer(std::vector<std::string> flags = {})
+    {
+        const TestPki *pki = TestPki::get();
+        ASSERT_NE(nullptr, pki);
+        TlsPeer::Config cfg;
+        cfg.chain = pki->leaf_chain;
+        peer = std::make_unique<TlsPeer>(cfg);
+        ASSERT_TRUE(peer->ready()) << peer->log();
+        flags.push_back("--host-map=server.test=127.0.0.1:" + std::to_string(peer->port()));
+        boot(flags);
+        start_bearer();
+        task([&] {
+            EXPECT_EQ(0, wip_SSLInitOpts(WIP_COPT_CERT_AUTHORITY, pki->root_text.c_str(),
+                                         WIP_COPT_VERIFY, WIP_SSL_ALWAYS, WIP_COPT_END));
+        });
+    }
 };
 
 TEST_F(SendBufferSsl, ThreeHundredKilobytesPacedByWriteEventsArriveIntactOverSsl)
 {
-    const TestPki *pki = TestPki::get();
-    ASSERT_NE(nullptr, pki);
-    TlsPeer::Config cfg;
-    cfg.chain = pki->leaf_chain;
-    peer = std::make_unique<TlsPeer>(cfg);
-    ASSERT_TRUE(peer->ready()) << peer->log();
-    boot({ "--host-map=server.test=127.0.0.1:" + std::to_string(peer->port()) });
-    start_bearer();
-    task([&] {
-        EXPECT_EQ(0, wip_SSLInitOpts(WIP_COPT_CERT_AUTHORITY, pki->root_text.c_str(),
-                                     WIP_COPT_VERIFY, WIP_SSL_ALWAYS, WIP_COPT_END));
-    });
+    boot_to_tls_peer();
+    if (HasFatalFailure())
+        return;
     PacedWriter w;
     std::string echoed;
     on_event = [&](wip_event_t *ev, void *) {
@@ -210,20 +219,10 @@ class SendBufferSslClosed : public SendBufferSsl,
 
 TEST_P(SendBufferSslClosed, WithRecordsQueuedBehindTheSendBufferTheChannelIsStillReleased)
 {
-    const TestPki *pki = TestPki::get();
-    ASSERT_NE(nullptr, pki);
-    TlsPeer::Config cfg;
-    cfg.chain = pki->leaf_chain;
-    peer = std::make_unique<TlsPeer>(cfg);
-    ASSERT_TRUE(peer->ready()) << peer->log();
     // The handshake sends about 2 KB; the fault hits inside the first 6570 bytes of records.
-    boot({ "--host-map=server.test=127.0.0.1:" + std::to_string(peer->port()),
-           std::string("--fault=server.test:443:") + GetParam() });
-    start_bearer();
-    task([&] {
-        EXPECT_EQ(0, wip_SSLInitOpts(WIP_COPT_CERT_AUTHORITY, pki->root_text.c_str(),
-                                     WIP_COPT_VERIFY, WIP_SSL_ALWAYS, WIP_COPT_END));
-    });
+    boot_to_tls_peer({ std::string("--fault=server.test:443:") + GetParam() });
+    if (HasFatalFailure())
+        return;
     g_ssl_released = 0;
     PacedWriter w;
     int close_rc = 1;
