@@ -83,6 +83,20 @@ inline std::string drain(wip_channel_t c)
     return all;
 }
 
+// The trap of the forum account: 64 writes of 1024 bytes in one handler run, their counts
+// ignored, then wip_close; what was asked to be sent (in the application task).
+inline std::string write_ignoring_the_count(wip_channel_t c)
+{
+    std::string sent;
+    for (int i = 0; i < 64; i++) {
+        std::string chunk(1024, (char)('a' + i % 26));
+        wip_write(c, chunk.data(), (u32)chunk.size());
+        sent += chunk;
+    }
+    wip_close(c);
+    return sent;
+}
+
 class WipTest : public ::testing::Test {
 protected:
     static inline WipTest *self = nullptr;
