@@ -12,7 +12,6 @@
 
 #include "wip_ftp.h"
 
-#include <atomic>
 #include <dirent.h>
 
 // Bytes that show a misplaced or lost piece: a 32-bit LCG's high bytes.
@@ -163,15 +162,6 @@ protected:
     void close_session()
     {
         task([&] { wip_close(session); });
-    }
-    // A session's finalizer (WIP_COPT_FINALIZER, count_release): the count, the last one's
-    // emulated time.
-    static inline std::atomic<int> released{ 0 };
-    static inline std::atomic<long long> released_ms{ 0 };
-    static void count_release(void *)
-    {
-        released++;
-        released_ms = oat_shim_now_ms();
     }
     // Close the session and wait for its finalizer; the emulated ms it took (-1: none came).
     long long close_until_released()

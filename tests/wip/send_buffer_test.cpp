@@ -10,7 +10,6 @@
 #include "wip_ssl.h"
 
 #include <algorithm>
-#include <atomic>
 #include <memory>
 #include <random>
 
@@ -204,9 +203,6 @@ TEST_F(SendBufferSsl, ThreeHundredKilobytesPacedByWriteEventsArriveIntactOverSsl
 // once they are out, or at once when the connection can take no more. Here it breaks
 // (a reset) or the peer ends it (a close) before they are out; the finalizer must still
 // come, once (it hung: the close waited for records that could never leave).
-std::atomic<int> g_ssl_released;
-void count_ssl_release(void *) { g_ssl_released++; }
-
 class SendBufferSslClosed : public SendBufferSsl,
                             public ::testing::WithParamInterface<const char *> {};
 
@@ -216,7 +212,6 @@ TEST_P(SendBufferSslClosed, WithRecordsQueuedBehindTheSendBufferTheChannelIsStil
     boot_to_tls_peer({ std::string("--fault=server.test:443:") + GetParam() });
     if (HasFatalFailure())
         return;
-    g_ssl_released = 0;
     PacedWriter w;
     int close_rc = 1;
     on_event = [&](wip_event_t *ev, void *) {
@@ -227,17 +222,17 @@ TEST_P(SendBufferSslClosed, WithRecordsQueuedBehindTheSendBufferTheChannelIsStil
     };
     task([&] {
         ch = wip_SSLClientCreateOpts("server.test", 443, handler, &ctx, WIP_COPT_FINALIZER,
-                                     count_ssl_release, WIP_COPT_END);
+                                     count_release, WIP_COPT_END);
     });
     ASSERT_NE(nullptr, ch);
-    ASSERT_TRUE(wait_until([&] { return g_ssl_released > 0; }, 20000))
+    ASSERT_TRUE(wait_until([&] { return released > 0; }, 20000))
         << "closed after " << w.off << " bytes (rc " << close_rc << "), never released"
         << traces();
     EXPECT_EQ(0, close_rc);
     EXPECT_EQ(1, w.short_writes);
     EXPECT_GT(w.off, 5840u);
     oatemu_advance_ms(2000);
-    EXPECT_EQ(1, g_ssl_released);
+    EXPECT_EQ(1, released);
 }
 
 INSTANTIATE_TEST_SUITE_P(ConnectionEnds, SendBufferSslClosed,

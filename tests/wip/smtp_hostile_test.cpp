@@ -9,8 +9,6 @@
 
 #include "wip_smtp.h"
 
-#include <atomic>
-
 namespace {
 
 constexpr u32 kTimeoutMs = 2000;
@@ -191,14 +189,6 @@ TEST_F(SmtpHostile, CloseNotifyInTheMiddleOfDataEndsTheMailWithPipeBroken)
 // or with the end of the connection, no 221. The session's finalizer still comes, well
 // before the QUIT's timeout: the closed session waits for nothing from a connection that
 // ended (on a reset it hung: its error reached nobody and the QUIT timer was stopped).
-std::atomic<int> g_sessions_released;
-std::atomic<long long> g_released_at_ms;
-void count_session_release(void *)
-{
-    g_sessions_released++;
-    g_released_at_ms = oat_shim_now_ms();
-}
-
 class SmtpHostileQuit : public SmtpHostile {
 protected:
     void quit_answered_by(const std::string &mode, const std::string &logged, int security)
@@ -207,24 +197,23 @@ protected:
                                     (security == WIP_SMTP_SEC_TLS ? " " + tls_files() : ""));
         ASSERT_NE(0, server.port());
         boot_to(server.port());
-        g_sessions_released = 0;
         mail_on_open("hello\n");
         create([=] {
             return wip_SMTPClientCreateOpts("smtp.example.com", handler, &ctx,
                                             WIP_COPT_SMTP_SECURITY, security, WIP_COPT_TIMEOUT,
-                                            kTimeoutMs, WIP_COPT_FINALIZER, count_session_release,
+                                            kTimeoutMs, WIP_COPT_FINALIZER, count_release,
                                             WIP_COPT_END);
         });
         ASSERT_TRUE(wait_until([&] { return ended(); })) << traces() << server.log();
         EXPECT_EQ(1, count(WIP_CEV_DONE, session)) << traces();
         long long done_ms = last(WIP_CEV_DONE, session)->at_ms;
         ASSERT_TRUE(wait_until([&] { return server.count(logged) == 1; })) << server.log();
-        ASSERT_TRUE(wait_until([&] { return g_sessions_released == 1; }))
+        ASSERT_TRUE(wait_until([&] { return released == 1; }))
             << "no release after the " << logged << traces() << server.log();
-        EXPECT_LT(g_released_at_ms - done_ms, (long long)kTimeoutMs / 2)
+        EXPECT_LT(released_ms - done_ms, (long long)kTimeoutMs / 2)
             << "released by the QUIT timer, not by the end of the connection";
         past_the_timeout();
-        EXPECT_EQ(1, g_sessions_released);
+        EXPECT_EQ(1, released);
     }
 };
 

@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <deque>
 #include <functional>
 #include <mutex>
@@ -117,11 +118,22 @@ protected:
             argv.push_back(f.c_str());
         argv.push_back(nullptr);
         self = this;
+        released = 0;
         ASSERT_EQ(0, oat_shim_boot_tasks(tasks, argv.data()));
         task([] { ASSERT_EQ(0, wip_netInit()); });
         traces();
     }
     void SetUp() override { boot(); }
+
+    // A channel's finalizer (WIP_COPT_FINALIZER, count_release): how many ran since the boot,
+    // the last one's emulated time.
+    static inline std::atomic<int> released{ 0 };
+    static inline std::atomic<long long> released_ms{ 0 };
+    static void count_release(void *)
+    {
+        released++;
+        released_ms = oat_shim_now_ms();
+    }
     void TearDown() override
     {
         oat_shim_stop();
